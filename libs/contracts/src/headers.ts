@@ -1,0 +1,19 @@
+/**
+ * Header names carried on NATS messages. The envelope (ids, reply subject, deadline, trace) travels
+ * in headers; the payload stays the validated JSON body.
+ */
+export const HeaderNames = {
+  /** JetStream de-duplication id; Switchboard sets it to the task id. */
+  msgId: 'Nats-Msg-Id',
+  /** The caller's reply subject on a task: whoever handles the task answers here. */
+  replyTo: 'Switchboard-Reply-To',
+  /** Request id, the same on every hop and log line of one request. */
+  requestId: 'Switchboard-Request-Id',
+  /** Absolute deadline of the caller, epoch milliseconds; past it nobody waits for the answer. */
+  deadline: 'Switchboard-Deadline',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+  /** NATS micro error headers, set on error replies so `nats req` shows them. */
+  microError: 'Nats-Service-Error',
+  microErrorCode: 'Nats-Service-Error-Code',
+} as const;

@@ -1,0 +1,54 @@
+import { SwitchboardError } from './errors.js';
+
+/** A subject token that is safe to interpolate: no dots, wildcards, white space or control bytes. */
+const SAFE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `token` can stand as one subject token without changing the subject's meaning. */
+export function isSafeToken(token: string): boolean {
+  return SAFE_TOKEN.test(token);
+}
+
+/** Throws `invalid_request` unless `token` is a safe subject token. */
+export function assertSafeToken(token: string, what: string): string {
+  if (!isSafeToken(token)) {
+    throw new SwitchboardError('invalid_request', `${what} is not a safe subject token`, {
+      details: { [what]: token.slice(0, 80) },
+    });
+  }
+  return token;
+}
+
+/** The names of streams, consumers, buckets and queue groups; subjects are built by {@link Subjects}. */
+export const Names = {
+  /** Work-queue stream holding `tasks.<agent>`. */
+  tasksStream: 'AGENT_TASKS',
+  /** Stream holding `events.>`. */
+  eventsStream: 'AGENT_EVENTS',
+  /** KV bucket of sessions, keyed by session id. */
+  sessionsBucket: 'sessions',
+  /** KV bucket of capability cards, keyed `<agent>.<instance>`. */
+  agentsBucket: 'agents',
+  /** Queue group of the router on `agents.ask`. */
+  routerQueue: 'router',
+  /** Durable consumer name of one agent type on `tasks.<agent>`. */
+  agentConsumer: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
+  /** Queue group of one agent type on `agents.<agent>.ask`. */
+  agentQueue: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
+} as const;
+
+/** Builders of every subject Switchboard uses. Each token is validated before it is interpolated. */
+export const Subjects = {
+  /** Intake: core request/reply, served by the router. */
+  ask: 'agents.ask',
+  /** Straight to one agent type: follow-ups in its sessions, or a new session with it. */
+  agentAsk: (agent: string) => `agents.${assertSafeToken(agent, 'agent')}.ask`,
+  /** Work for one agent type, in the `AGENT_TASKS` stream. */
+  task: (agent: string) => `tasks.${assertSafeToken(agent, 'agent')}`,
+  /** Wildcard of all task subjects (stream subjects). */
+  allTasks: 'tasks.>',
+  /** An event: `events.<domain>.<kind>`, e.g. `events.session.opened`, `events.hr.leave_requested`. */
+  event: (domain: string, kind: string) =>
+    `events.${assertSafeToken(domain, 'domain')}.${assertSafeToken(kind, 'kind')}`,
+  /** Wildcard of all event subjects (stream subjects). */
+  allEvents: 'events.>',
+} as const;

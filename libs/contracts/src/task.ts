@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { AgentName, SessionId, TaskId, Timestamp, UserId } from './ids.js';
+
+/**
+ * One unit of work for an agent, published on `tasks.<agent>` (stream `AGENT_TASKS`). The caller's
+ * reply subject, request id and deadline travel in headers (see `HeaderNames`), not here.
+ */
+export const Task = z.strictObject({
+  /** Unique per accepted turn; the `Nats-Msg-Id` of the task and the idempotency key of its effects. */
+  taskId: TaskId,
+  /** The request id shared by every hop of this request. */
+  requestId: z.string().min(1).max(64),
+  /** The session the turn belongs to. */
+  sessionId: SessionId,
+  /** The agent type that must handle it. */
+  agent: AgentName,
+  /** The user's text, already validated and trimmed. */
+  text: z.string().min(1),
+  /** The employee asking, when known. */
+  userId: UserId.optional(),
+  /** True when the router opened the session for this task and no session record may exist yet. */
+  newSession: z.boolean(),
+  /** When the task was accepted. */
+  createdAt: Timestamp,
+});
+export type Task = z.infer<typeof Task>;

@@ -1,0 +1,92 @@
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  type AskReply,
+  ErrorCodes,
+  encodeJson,
+  errorReply,
+  HeaderNames,
+  isSwitchboardError,
+} from '@switchboard/contracts';
+import { newId } from './ids.js';
+import type { InFlight } from './lifecycle.js';
+import { type Logger, messageLogger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What a handler gets besides the message. */
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+}
+
+/**
+ * A request handler: returns the reply to send, or `null` when another service will answer on the
+ * caller's reply subject (the router hands tasks on and does not wait).
+ */
+export type RequestHandler = (msg: Msg, ctx: RequestContext) => Promise<AskReply | null>;
+
+/** The request id of a message: its header, or a new one. */
+export function requestIdOf(msg: Msg): string {
+  const id = msg.headers?.get(HeaderNames.requestId);
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : newId();
+}
+
+/** Sends `reply` to `msg`'s reply subject, with NATS micro error headers on errors. */
+export function respond(msg: Msg, reply: AskReply, requestId: string): void {
+  if (!msg.reply) return;
+  const h = natsHeaders();
+  h.set(HeaderNames.requestId, requestId);
+  if (!reply.ok) {
+    h.set(HeaderNames.microError, reply.error.message);
+    h.set(HeaderNames.microErrorCode, String(ErrorCodes[reply.error.code].httpStatus));
+  }
+  msg.respond(encodeJson(reply), { headers: h });
+}
+
+/**
+ * Serves a request/reply endpoint in a queue group. Messages are handled concurrently; every
+ * message ends in a reply (or a counted hand-on), an outcome metric and, on failure, a log line
+ * whose level matches how surprising the failure is.
+ */
+export function serveEndpoint(opts: {
+  nc: NatsConnection;
+  subject: string;
+  queue: string;
+  /** The `endpoint` label of the request metrics. */
+  endpoint: string;
+  log: Logger;
+  metrics: Metrics;
+  inFlight: InFlight;
+  handle: RequestHandler;
+}): Subscription {
+  const { metrics, endpoint } = opts;
+  const onMessage = async (msg: Msg) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(msg);
+    const log = messageLogger(opts.log, requestId, msg.subject);
+    let reply: AskReply | null;
+    try {
+      reply = await opts.handle(msg, { requestId, log });
+    } catch (err) {
+      reply = errorReply(err);
+      if (isSwitchboardError(err) && err.code !== 'internal') {
+        log.info({ code: err.code, msg: err.message }, 'request refused');
+      } else {
+        log.error({ err }, 'request failed');
+      }
+    }
+    if (reply) respond(msg, reply, requestId);
+    metrics.requests.inc({ endpoint, outcome: reply === null ? 'accepted' : reply.ok ? 'ok' : reply.error.code });
+    metrics.requestDuration.observe({ endpoint }, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+  return opts.nc.subscribe(opts.subject, {
+    queue: opts.queue,
+    callback: (err, msg) => {
+      if (err) {
+        opts.log.error({ err }, 'subscription error');
+        return;
+      }
+      void opts.inFlight.run(() => onMessage(msg));
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Fields never written to logs as they are: secrets and personal data. */
+export const redactPaths = [
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'email',
+  '*.email',
+  'phone',
+  '*.phone',
+  'text',
+  '*.text',
+];
+
+/**
+ * The service's root logger: JSON lines with `service` and `instance` on every line, secrets and
+ * personal fields redacted. Create a child per message with {@link messageLogger}.
+ */
+export function createLogger(opts: {
+  service: string;
+  instance?: string;
+  level?: string;
+  destination?: pino.DestinationStream;
+}): Logger {
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { service: opts.service, instance: opts.instance },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    opts.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+/** A child logger for one message, carrying its request id and subject. */
+export function messageLogger(log: Logger, requestId: string, subject: string): Logger {
+  return log.child({ requestId, subject });
+}

@@ -1,0 +1,93 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Latency buckets in seconds: sub-millisecond hops up to slow LLM turns. */
+export const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The metrics of one service, in its own registry, every series labelled `service`.
+ * Names and labels are fixed by DESIGN.md and listed in docs/metrics.md.
+ */
+export function createMetrics(service: string, opts: { processMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'switchboard_requests_total',
+      help: 'Requests handled, by endpoint and outcome (ok or an error code).',
+      labelNames: ['endpoint', 'outcome'] as const,
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: 'switchboard_request_duration_seconds',
+      help: 'Time from receiving a request to sending its reply or handing it on.',
+      labelNames: ['endpoint'] as const,
+      buckets: durationBuckets,
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'switchboard_circuit_breaker_state',
+      help: 'Circuit breaker state per outbound dependency: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['target'] as const,
+      registers,
+    }),
+    breakerTransitions: new Counter({
+      name: 'switchboard_circuit_breaker_transitions_total',
+      help: 'Circuit breaker state changes, by target and the state entered.',
+      labelNames: ['target', 'state'] as const,
+      registers,
+    }),
+    breakerRejections: new Counter({
+      name: 'switchboard_circuit_breaker_rejections_total',
+      help: 'Calls refused without trying because the breaker was open.',
+      labelNames: ['target'] as const,
+      registers,
+    }),
+    tasks: new Counter({
+      name: 'switchboard_tasks_total',
+      help: 'Tasks finished by agents, by outcome.',
+      labelNames: ['agent', 'outcome'] as const,
+      registers,
+    }),
+    taskDuration: new Histogram({
+      name: 'switchboard_task_duration_seconds',
+      help: 'Time an agent spent on one task delivery, from receipt to ack.',
+      labelNames: ['agent'] as const,
+      buckets: durationBuckets,
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'switchboard_dead_letters_total',
+      help: 'Tasks moved to dead letters, by reason.',
+      labelNames: ['agent', 'reason'] as const,
+      registers,
+    }),
+    consumerPending: new Gauge({
+      name: 'switchboard_consumer_pending',
+      help: "Tasks waiting in the agent's durable consumer (the scale signal).",
+      labelNames: ['agent'] as const,
+      registers,
+    }),
+    llmRequests: new Counter({
+      name: 'switchboard_llm_requests_total',
+      help: 'Calls to the LLM API, by model and outcome.',
+      labelNames: ['model', 'outcome'] as const,
+      registers,
+    }),
+    routingDecisions: new Counter({
+      name: 'switchboard_routing_decisions_total',
+      help: 'Routing decisions of the router, by chosen agent (or none) and the method that decided.',
+      labelNames: ['agent', 'method'] as const,
+      registers,
+    }),
+    sessions: new Counter({
+      name: 'switchboard_sessions_total',
+      help: 'Sessions opened and ended.',
+      labelNames: ['agent', 'event'] as const,
+      registers,
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
