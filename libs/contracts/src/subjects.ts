@@ -24,6 +24,8 @@ export const Names = {
   tasksStream: 'AGENT_TASKS',
   /** Stream holding `events.>`. */
   eventsStream: 'AGENT_EVENTS',
+  /** Stream of dead-lettered tasks, `dlq.<agent>`. */
+  deadLetterStream: 'AGENT_DLQ',
   /** KV bucket of sessions, keyed by session id. */
   sessionsBucket: 'sessions',
   /** KV bucket of capability cards, keyed `<agent>.<instance>`. */
@@ -51,4 +53,8 @@ export const Subjects = {
     `events.${assertSafeToken(domain, 'domain')}.${assertSafeToken(kind, 'kind')}`,
   /** Wildcard of all event subjects (stream subjects). */
   allEvents: 'events.>',
+  /** A dead-lettered task of one agent type, in the `AGENT_DLQ` stream. */
+  deadLetter: (agent: string) => `dlq.${assertSafeToken(agent, 'agent')}`,
+  /** Wildcard of all dead-letter subjects (stream subjects). */
+  allDeadLetters: 'dlq.>',
 } as const;

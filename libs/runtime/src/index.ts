@@ -9,3 +9,5 @@ export * from './nats.js';
 export * from './ops-server.js';
 export * from './provision.js';
 export * from './service.js';
+export * from './sessions.js';
+export * from './tasks.js';

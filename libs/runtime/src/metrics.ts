@@ -82,6 +82,12 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['agent', 'method'] as const,
       registers,
     }),
+    toolCalls: new Counter({
+      name: 'switchboard_tool_calls_total',
+      help: 'Domain tool calls by agents, by tool and outcome.',
+      labelNames: ['agent', 'tool', 'outcome'] as const,
+      registers,
+    }),
     sessions: new Counter({
       name: 'switchboard_sessions_total',
       help: 'Sessions opened and ended.',

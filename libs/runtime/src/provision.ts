@@ -44,6 +44,15 @@ export function streamConfigs(opts: ProvisionOptions = {}): (Partial<StreamConfi
       max_age: nanos(7 * DAY_MS),
       num_replicas,
     },
+    {
+      name: Names.deadLetterStream,
+      subjects: [Subjects.allDeadLetters],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      duplicate_window: nanos(2 * 60 * 1000),
+      max_age: nanos(30 * DAY_MS),
+      num_replicas,
+    },
   ];
 }
 

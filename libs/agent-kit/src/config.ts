@@ -1,0 +1,21 @@
+import { BaseEnv, loadConfig, portVar } from '@switchboard/runtime';
+import { z } from 'zod';
+
+/** Environment of an agent service; `defaultOpsPort` differs per agent type. */
+export function agentEnv(defaultOpsPort: number) {
+  return BaseEnv.extend({
+    OPS_PORT: portVar(defaultOpsPort),
+    /** Tasks one instance handles at once. */
+    AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+    /** Deliveries of a task before it is dead-lettered. */
+    AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+    /** How long a task may be held without an ack or in-progress signal, in ms. */
+    AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  });
+}
+export type AgentConfig = z.infer<ReturnType<typeof agentEnv>>;
+
+/** Loads an agent service's config once, frozen. */
+export function loadAgentConfig(defaultOpsPort: number, env: NodeJS.ProcessEnv = process.env): Readonly<AgentConfig> {
+  return loadConfig(agentEnv(defaultOpsPort), env);
+}

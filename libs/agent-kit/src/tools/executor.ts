@@ -1,0 +1,95 @@
+import { issuesOf, isSwitchboardError, type ErrorCode } from '@switchboard/contracts';
+import type { Metrics } from '@switchboard/runtime';
+import type { Tool, ToolContext } from './types.js';
+
+/** A tool's result: its validated output, or a typed error the engine can show or send to the LLM. */
+export type ToolResult =
+  | { ok: true; tool: string; output: unknown }
+  | { ok: false; tool: string; error: { code: ErrorCode | 'unknown_tool' | 'tool_failed' | 'tool_timeout'; message: string; details?: unknown } };
+
+/** Keys whose values are personal and never logged as they are. */
+const PERSONAL = new Set(['userId', 'employee', 'employeeId', 'reason', 'note', 'description', 'email', 'phone']);
+
+function redact(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, PERSONAL.has(k) ? '[redacted]' : v]));
+}
+
+/**
+ * Runs tools by name: validates input with the tool's zod schema first, runs with a timeout,
+ * validates the output, and turns every failure into a {@link ToolResult} error: an unknown tool,
+ * invalid input or a throwing tool never kills the task. Every call is logged and counted.
+ */
+export function createToolExecutor(opts: {
+  agent: string;
+  tools: readonly Tool[];
+  metrics?: Metrics | undefined;
+  timeoutMs?: number;
+}) {
+  const byName = new Map(opts.tools.map((t) => [t.name, t]));
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const count = (tool: string, outcome: string) => opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome });
+
+  return {
+    tools: opts.tools,
+    get(name: string): Tool | undefined {
+      return byName.get(name);
+    },
+    async execute(name: string, rawInput: unknown, ctx: ToolContext): Promise<ToolResult> {
+      const tool = byName.get(name);
+      if (!tool) {
+        count('unknown', 'unknown_tool');
+        return { ok: false, tool: name, error: { code: 'unknown_tool', message: `no tool named ${name}` } };
+      }
+      const parsed = tool.input.safeParse(rawInput);
+      if (!parsed.success) {
+        count(name, 'invalid_request');
+        ctx.log.info({ tool: name, input: redact(rawInput) }, 'tool input refused');
+        return {
+          ok: false,
+          tool: name,
+          error: { code: 'invalid_request', message: `invalid input for ${name}`, details: issuesOf(parsed.error) },
+        };
+      }
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const output = await Promise.race([
+          tool.run(parsed.data, ctx),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new ToolTimeout(name, timeoutMs)), timeoutMs);
+          }),
+        ]);
+        const checked = tool.output.safeParse(output);
+        if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
+        count(name, 'ok');
+        ctx.log.info({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
+        return { ok: true, tool: name, output: checked.data };
+      } catch (err) {
+        if (err instanceof ToolTimeout) {
+          count(name, 'timeout');
+          return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
+        }
+        if (isSwitchboardError(err)) {
+          count(name, err.code);
+          ctx.log.info({ tool: name, code: err.code }, 'tool refused');
+          const error: { code: ErrorCode; message: string; details?: unknown } = { code: err.code, message: err.message };
+          if (err.details !== undefined) error.details = err.details;
+          return { ok: false, tool: name, error };
+        }
+        count(name, 'error');
+        ctx.log.error({ err, tool: name }, 'tool failed');
+        return { ok: false, tool: name, error: { code: 'tool_failed', message: `${name} failed` } };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+export type ToolExecutor = ReturnType<typeof createToolExecutor>;
+
+class ToolTimeout extends Error {
+  constructor(tool: string, ms: number) {
+    super(`${tool} did not finish within ${ms} ms`);
+  }
+}

@@ -1,0 +1,56 @@
+import type { KV } from '@nats-io/kv';
+import { decodeJson, encodeJson, Limits, parseWith, Session, type Turn } from '@switchboard/contracts';
+
+/** A session as stored, with the KV revision to update it against. */
+export interface StoredSession {
+  session: Session;
+  revision: number;
+}
+
+/** A write lost a race with another writer of the same session: re-read and try again. */
+export class SessionConflictError extends Error {
+  constructor(sessionId: string, cause?: unknown) {
+    super(`session ${sessionId} changed concurrently`, { cause });
+    this.name = 'SessionConflictError';
+  }
+}
+
+function isWrongSequence(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : '';
+  return /wrong last sequence|key exists/i.test(msg);
+}
+
+/** Keeps the newest `Limits.maxSessionTurns` turns. */
+export function capTurns(turns: Turn[]): Turn[] {
+  return turns.length > Limits.maxSessionTurns ? turns.slice(turns.length - Limits.maxSessionTurns) : turns;
+}
+
+/** Reads and writes session records in the `sessions` bucket, with revision checks on every write. */
+export function createSessionStore(kv: KV) {
+  return {
+    async get(sessionId: string): Promise<StoredSession | null> {
+      const e = await kv.get(sessionId);
+      if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
+      return { session: parseWith(Session, decodeJson(e.value, 'session'), 'session'), revision: e.revision };
+    },
+    /** Creates the record; throws {@link SessionConflictError} when it exists already. */
+    async create(session: Session): Promise<number> {
+      try {
+        return await kv.create(session.sessionId, encodeJson(session));
+      } catch (err) {
+        if (isWrongSequence(err)) throw new SessionConflictError(session.sessionId, err);
+        throw err;
+      }
+    },
+    /** Replaces the record if it is still at `revision`; throws {@link SessionConflictError} otherwise. */
+    async update(session: Session, revision: number): Promise<number> {
+      try {
+        return await kv.update(session.sessionId, encodeJson({ ...session, turns: capTurns(session.turns) }), revision);
+      } catch (err) {
+        if (isWrongSequence(err)) throw new SessionConflictError(session.sessionId, err);
+        throw err;
+      }
+    },
+  };
+}
+export type SessionStore = ReturnType<typeof createSessionStore>;

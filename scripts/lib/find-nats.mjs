@@ -1,0 +1,107 @@
+// Finds a NATS server with JetStream for `npm start`: NATS_URL, else 127.0.0.1:4222, else a
+// nats-server started here (store under .data/), else the official image through testcontainers.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { findNatsServer, freePort } from '@switchboard/runtime/testing';
+
+/** True when `url` answers and has JetStream enabled. */
+export async function hasJetStream(url, timeout = 1500) {
+  let nc;
+  try {
+    nc = await connect({ servers: url, timeout, maxReconnectAttempts: 0, reconnect: false });
+    const jsm = await jetstreamManager(nc, { timeout });
+    await jsm.getAccountInfo();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await nc?.close().catch(() => {});
+  }
+}
+
+async function startLocalServer(root, log) {
+  const bin = findNatsServer();
+  if (!bin) return undefined;
+  const port = await freePort();
+  const storeDir = join(root, '.data', 'nats');
+  mkdirSync(storeDir, { recursive: true });
+  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${out}`)), 15000);
+    child.stderr.on('data', (b) => {
+      out += b;
+      if (out.includes('Server is ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`nats-server exited with ${code}:\n${out}`));
+    });
+  });
+  log(`started nats-server (pid ${child.pid}) on port ${port}, store ${storeDir}`);
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function startContainer(log) {
+  let tc;
+  try {
+    tc = await import('testcontainers');
+  } catch {
+    return undefined;
+  }
+  try {
+    const container = await new tc.GenericContainer('nats:2.10')
+      .withCommand(['-js'])
+      .withExposedPorts(4222)
+      .withWaitStrategy(tc.Wait.forLogMessage(/Server is ready/))
+      .start();
+    const url = `nats://${container.getHost()}:${container.getMappedPort(4222)}`;
+    log(`started the nats image in Docker at ${url}`);
+    return { url, stop: () => container.stop() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns `{ url, stop? }`; `stop` is set only for a server this process started. */
+export async function findOrStartNats(root, log) {
+  if (process.env.NATS_URL) {
+    if (!(await hasJetStream(process.env.NATS_URL, 5000))) {
+      throw new Error(`NATS_URL=${process.env.NATS_URL} does not answer with JetStream enabled`);
+    }
+    log(`using NATS_URL ${process.env.NATS_URL}`);
+    return { url: process.env.NATS_URL };
+  }
+  const local = 'nats://127.0.0.1:4222';
+  if (await hasJetStream(local)) {
+    log(`using the JetStream server already running at ${local}`);
+    return { url: local };
+  }
+  const started = (await startLocalServer(root, log)) ?? (await startContainer(log));
+  if (started) return started;
+  throw new Error(
+    [
+      'No NATS server with JetStream found, and none could be started.',
+      'Do one of these and run npm start again:',
+      '  - install nats-server (Debian/Ubuntu: sudo apt-get install nats-server; macOS: brew install nats-server)',
+      '  - run one yourself: nats-server -js, or docker run -p 4222:4222 nats -js',
+      '  - point NATS_URL at a JetStream-enabled server',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,126 @@
+// `npm start`: the whole system on one machine. Finds or starts NATS, starts the four services as
+// separate processes with readable logs, prints how to try it, and on Ctrl-C stops what it started.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findOrStartNats } from './lib/find-nats.mjs';
+import { prettyLine } from './lib/pretty-log.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (msg) => process.stdout.write(`[start] ${msg}\n`);
+const gatewayPort = process.env.GATEWAY_PORT ?? '8080';
+const services = [
+  { name: 'router', env: { OPS_PORT: process.env.ROUTER_OPS_PORT ?? '9410' } },
+  { name: 'hr-agent', env: { OPS_PORT: process.env.HR_OPS_PORT ?? '9411' } },
+  { name: 'finance-agent', env: { OPS_PORT: process.env.FINANCE_OPS_PORT ?? '9412' } },
+  { name: 'gateway', env: { GATEWAY_PORT: gatewayPort } },
+];
+
+let nats;
+try {
+  nats = await findOrStartNats(root, say);
+} catch (err) {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+
+const children = [];
+let stopping = false;
+for (const svc of services) {
+  const env = { ...process.env, ...svc.env, NATS_URL: nats.url };
+  delete env.ROUTER_OPS_PORT;
+  const child = spawn(process.execPath, [join(root, 'services', svc.name, 'dist', 'main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C reaches only this script, which drains the services.
+    detached: true,
+  });
+  children.push({ svc, child });
+  let buf = '';
+  const onData = (b) => {
+    buf += b;
+    let i = buf.indexOf('\n');
+    while (i >= 0) {
+      process.stdout.write(`${prettyLine(svc.name, buf.slice(0, i))}\n`);
+      buf = buf.slice(i + 1);
+      i = buf.indexOf('\n');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${svc.name} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+}
+
+async function waitReady(url, ms = 20000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+const readyUrls = [
+  ...services.filter((s) => s.env.OPS_PORT).map((s) => `http://127.0.0.1:${s.env.OPS_PORT}/readyz`),
+  `http://127.0.0.1:${gatewayPort}/readyz`,
+];
+const ready = await Promise.all(readyUrls.map((u) => waitReady(u)));
+if (ready.every(Boolean) && !stopping) {
+  const natsFlag = nats.url === 'nats://127.0.0.1:4222' ? '' : ` -s ${nats.url}`;
+  process.stdout.write(`
+Switchboard is running.
+  NATS       ${nats.url}
+  Gateway    http://127.0.0.1:${gatewayPort}   (POST /v1/ask, GET /v1/sessions/<id>, /metrics)
+  Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
+
+Try it:
+  nats req${natsFlag} agents.ask 'how many vacation days do I have?'
+  curl -s localhost:${gatewayPort}/v1/ask -H 'content-type: application/json' \\
+       -d '{"text":"what is the remaining budget of engineering?","userId":"carol"}'
+
+Ctrl-C stops everything started here.
+`);
+} else if (!stopping) {
+  say('not every service became ready within 20 s; see the logs above');
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping services');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const force = setTimeout(() => child.kill('SIGKILL'), 15000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (nats.stop) {
+    say('stopping the nats-server started here');
+    await nats.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+// If this script dies some other way, take the services with it (they are not in our group).
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+process.on('SIGTERM', () => void stopAll(0));

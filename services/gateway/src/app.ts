@@ -1,0 +1,164 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  AskReply,
+  type AskReplyError,
+  decodeJson,
+  encodeJson,
+  ErrorCodes,
+  errorReply,
+  HeaderNames,
+  Limits,
+  SessionId,
+  Subjects,
+  SwitchboardError,
+  toSessionView,
+  validateAskRequest,
+} from '@switchboard/contracts';
+import { type Guard, type Logger, type Metrics, newId, registerOpsRoutes, type SessionStore } from '@switchboard/runtime';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+
+/** What the gateway app needs; real parts in main.ts and tests. */
+export interface GatewayDeps {
+  nc: NatsConnection;
+  store: SessionStore;
+  /** Guards every NATS call: timeout, bounded retry, circuit breaker. */
+  natsGuard: Guard;
+  metrics: Metrics;
+  log: Logger;
+  timeoutMs: number;
+  apiKeys: readonly string[];
+  isReady: () => boolean;
+}
+
+function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
+  return reply.code(ErrorCodes[body.error.code].httpStatus).header('x-request-id', requestId).send(body);
+}
+
+function keyMatches(given: string, keys: readonly string[]): boolean {
+  const g = Buffer.from(given);
+  return keys.some((k) => {
+    const b = Buffer.from(k);
+    return b.length === g.length && timingSafeEqual(b, g);
+  });
+}
+
+/** Maps a failed NATS request to a typed error. */
+function natsFailure(err: unknown): SwitchboardError {
+  if (err instanceof SwitchboardError) return err;
+  const text = err instanceof Error ? `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? '')}` : '';
+  if (/no responders|503/i.test(text)) {
+    return new SwitchboardError('agent_unavailable', 'no router is available', { cause: err });
+  }
+  if (/timeout/i.test(text)) return new SwitchboardError('timeout', 'no answer within the deadline', { cause: err });
+  if (/closed|disconnect|connection/i.test(text)) {
+    return new SwitchboardError('agent_unavailable', 'the message bus is unavailable', { cause: err });
+  }
+  return new SwitchboardError('internal', 'request failed', { cause: err });
+}
+
+/**
+ * The HTTP edge: `POST /v1/ask` (same JSON as `agents.ask`), `GET /v1/sessions/<id>`, and the ops
+ * routes. Every error is the same `{ ok: false, error }` body with a fitting HTTP status.
+ */
+export function buildGateway(deps: GatewayDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: Limits.maxPayloadBytes });
+  const { metrics } = deps;
+
+  app.addHook('onRequest', async (req, reply) => {
+    const started = process.hrtime.bigint();
+    (req as { started?: bigint }).started = started;
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.match(/^[A-Za-z0-9_-]{1,64}$/)?.[0] ?? newId();
+    (req as { requestId?: string }).requestId = requestId;
+    if (deps.apiKeys.length > 0 && req.url.startsWith('/v1/')) {
+      const auth = req.headers.authorization ?? '';
+      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      if (!keyMatches(token, deps.apiKeys)) {
+        return sendError(reply, errorReply(new SwitchboardError('unauthorized', 'missing or wrong API key')), requestId);
+      }
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    if (!route.startsWith('/v1/')) return;
+    const started = (req as { started?: bigint }).started ?? process.hrtime.bigint();
+    const code = reply.statusCode;
+    const outcome =
+      code < 400 ? 'ok' : (Object.entries(ErrorCodes).find(([, v]) => v.httpStatus === code)?.[0] ?? String(code));
+    metrics.requests.inc({ endpoint: `${req.method} ${route}`, outcome });
+    metrics.requestDuration.observe({ endpoint: `${req.method} ${route}` }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const requestId = (req as { requestId?: string }).requestId ?? newId();
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return sendError(
+        reply,
+        errorReply(new SwitchboardError('payload_too_large', `body is over ${Limits.maxPayloadBytes} bytes`)),
+        requestId,
+      );
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, errorReply(new SwitchboardError('invalid_request', err.message)), requestId);
+    }
+    deps.log.error({ err, requestId }, 'unexpected gateway error');
+    return sendError(reply, errorReply(err), requestId);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send(errorReply(new SwitchboardError('invalid_request', `no route ${req.method} ${req.url.split('?')[0]}`))),
+  );
+
+  app.post('/v1/ask', async (req, reply) => {
+    const requestId = (req as { requestId?: string }).requestId!;
+    const log = deps.log.child({ requestId });
+    try {
+      if (!req.headers['content-type']?.includes('application/json')) {
+        throw new SwitchboardError('invalid_request', 'send JSON with content-type application/json');
+      }
+      const body = validateAskRequest(req.body);
+      const h = natsHeaders();
+      h.set(HeaderNames.requestId, requestId);
+      const traceparent = req.headers.traceparent;
+      if (typeof traceparent === 'string') h.set(HeaderNames.traceparent, traceparent);
+      const msg = await deps.natsGuard
+        .execute(() => deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }))
+        .catch((err: unknown) => {
+          throw natsFailure(err);
+        });
+      const parsed = AskReply.safeParse(decodeJson(msg.data, 'reply'));
+      if (!parsed.success) throw new SwitchboardError('internal', 'the reply did not match the contract');
+      const answer = parsed.data;
+      if (!answer.ok) return sendError(reply, answer, requestId);
+      return reply
+        .code(answer.status === 'queued' ? 202 : 200)
+        .header('x-request-id', requestId)
+        .send(answer);
+    } catch (err) {
+      const body = errorReply(err);
+      if (body.error.code === 'internal') log.error({ err }, 'ask failed');
+      else log.info({ code: body.error.code }, 'ask refused');
+      return sendError(reply, body, requestId);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/sessions/:id', async (req, reply) => {
+    const requestId = (req as { requestId?: string }).requestId!;
+    try {
+      const id = SessionId.safeParse(req.params.id);
+      if (!id.success) throw new SwitchboardError('invalid_request', 'invalid session id');
+      const stored = await deps.natsGuard.execute(() => deps.store.get(id.data)).catch((err: unknown) => {
+        throw natsFailure(err);
+      });
+      if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+      return reply.header('x-request-id', requestId).send(toSessionView(stored.session));
+    } catch (err) {
+      return sendError(reply, errorReply(err), requestId);
+    }
+  });
+
+  registerOpsRoutes(app, { registry: metrics.registry, isReady: deps.isReady });
+  return app;
+}

@@ -1,0 +1,38 @@
+import { bootService, ConfigError, createGuard, createLogger, createSessionStore, onShutdownSignal } from '@switchboard/runtime';
+import { buildGateway } from './app.js';
+import { type GatewayConfig, loadGatewayConfig } from './config.js';
+
+let config: Readonly<GatewayConfig>;
+try {
+  config = loadGatewayConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gateway: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const log = createLogger({ service: 'gateway', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
+const rt = await bootService({ service: 'gateway', config, log });
+const natsGuard = createGuard(
+  { target: 'nats', timeoutMs: config.GATEWAY_TIMEOUT_MS + 1000, attempts: 1, failureThreshold: 5, halfOpenAfterMs: 5000 },
+  rt.metrics,
+);
+const app = buildGateway({
+  nc: rt.nc,
+  store: createSessionStore(rt.buckets.sessions),
+  natsGuard,
+  metrics: rt.metrics,
+  log,
+  timeoutMs: config.GATEWAY_TIMEOUT_MS,
+  apiKeys: config.GATEWAY_API_KEYS,
+  isReady: rt.isReady,
+});
+await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
+rt.setReady(true);
+log.info({ port: config.GATEWAY_PORT }, 'ready');
+onShutdownSignal(log, async () => {
+  rt.setReady(false);
+  await app.close();
+  await rt.close();
+});

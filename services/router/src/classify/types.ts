@@ -1,0 +1,27 @@
+/** What the router knows about one agent type, built from the live capability cards. */
+export interface AgentView {
+  name: string;
+  description: string;
+  intents: readonly string[];
+  examples: readonly string[];
+  /** Subject for direct requests, `agents.<name>.ask`. */
+  subject: string;
+  /** Live instances (cards refreshed within the TTL). 0 means the agent type is known but down. */
+  instances: number;
+}
+
+/** Which method made a routing decision (the `method` label of `switchboard_routing_decisions_total`). */
+export type RoutingMethod = 'embedded' | 'claude' | 'session';
+
+/** The outcome of classifying one request. `agent: null` means nothing fits: answer `clarify`. */
+export interface RoutingDecision {
+  agent: string | null;
+  method: RoutingMethod;
+  /** Classifier confidence in [0, 1] where the method has one. */
+  score?: number;
+}
+
+/** Picks the agent for a new conversation among `agents`. Never throws for ordinary text. */
+export interface Classifier {
+  classify(text: string, agents: readonly AgentView[]): Promise<RoutingDecision>;
+}

@@ -1,0 +1,61 @@
+import { clarifyText } from '@switchboard/classifier';
+import { Names, Subjects } from '@switchboard/contracts';
+import {
+  bootService,
+  ConfigError,
+  createGuard,
+  createLogger,
+  createSessionStore,
+  onShutdownSignal,
+  serveEndpoint,
+} from '@switchboard/runtime';
+import { createClassifier } from './classify/setup.js';
+import { loadRouterConfig, type RouterConfig } from './config.js';
+import { watchRegistry } from './registry-view.js';
+import { createRouteHandler } from './router.js';
+
+let config: Readonly<RouterConfig>;
+try {
+  config = loadRouterConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`router: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
+const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
+const registry = await watchRegistry({ kv: rt.buckets.agents, log });
+await registry.ready;
+const handler = createRouteHandler({
+  js: rt.js,
+  store: createSessionStore(rt.buckets.sessions),
+  registry,
+  classifier: createClassifier(config, rt.metrics, log),
+  publishGuard: createGuard(
+    { target: 'jetstream', timeoutMs: config.ROUTER_PUBLISH_TIMEOUT_MS, attempts: 3, failureThreshold: 10 },
+    rt.metrics,
+  ),
+  metrics: rt.metrics,
+  clarifyText,
+});
+const sub = serveEndpoint({
+  nc: rt.nc,
+  subject: Subjects.ask,
+  queue: Names.routerQueue,
+  endpoint: Subjects.ask,
+  log,
+  metrics: rt.metrics,
+  inFlight: rt.inFlight,
+  handle: handler,
+});
+rt.setReady(true);
+log.info({ opsPort: rt.opsPort, agents: registry.views().map((v) => v.name) }, 'ready');
+onShutdownSignal(log, async () => {
+  rt.setReady(false);
+  await sub.drain();
+  await rt.inFlight.idle(10_000);
+  registry.stop();
+  await rt.close();
+});

@@ -1,0 +1,84 @@
+import type { KV } from '@nats-io/kv';
+import { CapabilityCard, decodeJson, Limits, Subjects } from '@switchboard/contracts';
+import type { Logger } from '@switchboard/runtime';
+import type { AgentView } from './classify/types.js';
+
+interface Instance {
+  card: CapabilityCard;
+  /** Local receive time: liveness never depends on other machines' clocks. */
+  seenAt: number;
+}
+
+/**
+ * The router's live view of the capability registry (`agents` bucket), kept by a KV watch.
+ * An instance is alive while its card was refreshed within the TTL; a deleted card (graceful stop)
+ * removes it at once. Agent types stay known with 0 instances, so their tasks can be `queued`.
+ */
+export async function watchRegistry(opts: {
+  kv: KV;
+  log: Logger;
+  ttlMs?: number;
+  now?: () => number;
+}): Promise<{ views(): AgentView[]; ready: Promise<void>; stop(): void }> {
+  const ttlMs = opts.ttlMs ?? Limits.cardTtlSeconds * 1000;
+  const now = opts.now ?? Date.now;
+  const instances = new Map<string, Instance>();
+  const known = new Map<string, CapabilityCard>();
+  const initial = (await opts.kv.status()).values;
+  let seen = 0;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+    if (initial === 0) resolve();
+    setTimeout(resolve, 2000).unref();
+  });
+  const iter = await opts.kv.watch();
+  void (async () => {
+    for await (const e of iter) {
+      if (!e.isUpdate && ++seen >= initial) markReady();
+      if (e.operation !== 'PUT') {
+        instances.delete(e.key);
+        continue;
+      }
+      const parsed = CapabilityCard.safeParse(safeJson(e.value));
+      if (!parsed.success || `${parsed.data.name}.${parsed.data.instanceId}` !== e.key) {
+        opts.log.warn({ key: e.key, issues: parsed.success ? 'key mismatch' : parsed.error.issues.slice(0, 5) }, 'ignoring invalid capability card');
+        continue;
+      }
+      instances.set(e.key, { card: parsed.data, seenAt: now() });
+      known.set(parsed.data.name, parsed.data);
+    }
+  })();
+
+  return {
+    ready,
+    stop: () => iter.stop(),
+    views() {
+      const t = now();
+      const alive = new Map<string, number>();
+      for (const [key, inst] of instances) {
+        if (t - inst.seenAt > ttlMs) {
+          instances.delete(key);
+          continue;
+        }
+        alive.set(inst.card.name, (alive.get(inst.card.name) ?? 0) + 1);
+      }
+      return [...known.values()].map((c) => ({
+        name: c.name,
+        description: c.description,
+        intents: c.intents,
+        examples: c.examples,
+        subject: Subjects.agentAsk(c.name),
+        instances: alive.get(c.name) ?? 0,
+      }));
+    },
+  };
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return decodeJson(data, 'card');
+  } catch {
+    return undefined;
+  }
+}

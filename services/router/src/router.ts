@@ -1,0 +1,126 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Msg } from '@nats-io/transport-node';
+import {
+  type AskReply,
+  type AskRequest,
+  decodeAskRequest,
+  HeaderNames,
+  type Session,
+  SwitchboardError,
+  type Task,
+} from '@switchboard/contracts';
+import {
+  type Guard,
+  type Metrics,
+  newId,
+  publishTask,
+  type RequestContext,
+  type SessionStore,
+} from '@switchboard/runtime';
+import type { AgentView, Classifier } from './classify/types.js';
+
+/** What the router needs; built in main.ts, fakes or real parts in tests. */
+export interface RouterDeps {
+  js: JetStreamClient;
+  store: SessionStore;
+  registry: { views(): AgentView[] };
+  classifier: Classifier;
+  /** Guards the task publish (JetStream): timeout, retry, breaker. */
+  publishGuard: Guard;
+  metrics: Metrics;
+  /** Text for `clarify` replies, from the live agents' cards. */
+  clarifyText: (agents: readonly AgentView[]) => string;
+}
+
+/**
+ * Handles one `agents.ask` request: validate, pick the agent (session owner, or the classifier over
+ * live agents), hand a task to JetStream with the caller's reply subject, and return `null` so the
+ * agent answers the caller directly. When no instance of the agent is alive the task is still
+ * stored and the caller gets `queued` at once.
+ */
+export function createRouteHandler(deps: RouterDeps) {
+  const { metrics } = deps;
+
+  const handOn = async (
+    req: AskRequest,
+    agent: string,
+    sessionId: string,
+    newSession: boolean,
+    live: boolean,
+    msg: Msg,
+    ctx: RequestContext,
+  ): Promise<AskReply | null> => {
+    const task: Task = {
+      taskId: newId(),
+      requestId: ctx.requestId,
+      sessionId,
+      agent,
+      text: req.text,
+      newSession,
+      createdAt: new Date().toISOString(),
+      ...(req.userId ? { userId: req.userId } : {}),
+    };
+    if (!live && newSession) {
+      // Nobody may answer for a while: store the session now so it can be read and followed up.
+      const session: Session = {
+        sessionId,
+        agent,
+        status: 'open',
+        createdAt: task.createdAt,
+        updatedAt: task.createdAt,
+        turns: [{ role: 'user', text: req.text, at: task.createdAt, taskId: task.taskId }],
+        ...(req.userId ? { userId: req.userId } : {}),
+      };
+      await deps.store.create(session);
+      metrics.sessions.inc({ agent, event: 'opened' });
+    }
+    await deps.publishGuard.execute(() =>
+      publishTask(deps.js, task, {
+        replyTo: live ? msg.reply : undefined,
+        traceparent: msg.headers?.get(HeaderNames.traceparent),
+      }),
+    );
+    if (live) return null;
+    ctx.log.info({ agent, sessionId }, 'no live instance: task queued');
+    return {
+      ok: true,
+      status: 'queued',
+      sessionId,
+      agent,
+      text: `The ${agent} agent is not available right now. Your request is stored and will be answered in session ${sessionId}.`,
+      data: { taskId: task.taskId, followUp: `agents.${agent}.ask` },
+    };
+  };
+
+  return async (msg: Msg, ctx: RequestContext): Promise<AskReply | null> => {
+    const req = decodeAskRequest(msg.data, { plainText: true });
+    const views = deps.registry.views();
+    if (req.sessionId) {
+      const stored = await deps.store.get(req.sessionId);
+      if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+      if (stored.session.status === 'ended') {
+        throw new SwitchboardError('session_closed', 'this session has ended; start a new one');
+      }
+      const owner = stored.session.agent;
+      metrics.routingDecisions.inc({ agent: owner, method: 'session' });
+      const live = (views.find((v) => v.name === owner)?.instances ?? 0) > 0;
+      return handOn(req, owner, req.sessionId, false, live, msg, ctx);
+    }
+    const alive = views.filter((v) => v.instances > 0);
+    const candidates = alive.length > 0 ? alive : views;
+    const decision = await deps.classifier.classify(req.text, candidates);
+    metrics.routingDecisions.inc({ agent: decision.agent ?? 'none', method: decision.method });
+    const chosen = decision.agent ? candidates.find((v) => v.name === decision.agent) : undefined;
+    if (!chosen) {
+      return {
+        ok: true,
+        status: 'clarify',
+        sessionId: newId(),
+        agent: null,
+        text: deps.clarifyText(candidates),
+        data: { agents: candidates.map((c) => ({ name: c.name, description: c.description, subject: c.subject })) },
+      };
+    }
+    return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx);
+  };
+}
