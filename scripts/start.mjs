@@ -121,6 +121,7 @@ async function stopAll(code) {
 process.on('SIGINT', () => void stopAll(0));
 // If this script dies some other way, take the services with it (they are not in our group).
 process.on('exit', () => {
-  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  for (const { child } of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 process.on('SIGTERM', () => void stopAll(0));

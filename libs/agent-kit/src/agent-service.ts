@@ -21,7 +21,10 @@ export interface AgentServiceOptions {
  * endpoint and the capability card heartbeat. `stop()` deregisters first (the router stops sending
  * new sessions at once), then stops taking tasks and waits for those in flight.
  */
-export async function startAgentService(rt: ServiceRuntime, opts: AgentServiceOptions): Promise<{ stop(): Promise<void> }> {
+export async function startAgentService(
+  rt: ServiceRuntime,
+  opts: AgentServiceOptions,
+): Promise<{ stop(): Promise<void> }> {
   const agent = opts.profile.name;
   const maxDeliver = opts.maxDeliver ?? 5;
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
@@ -58,7 +61,9 @@ export async function startAgentService(rt: ServiceRuntime, opts: AgentServiceOp
   });
   return {
     async stop() {
-      await heartbeat.stop().catch((err: unknown) => rt.log.warn({ err }, 'could not delete capability card'));
+      await heartbeat
+        .stop()
+        .catch((err: unknown) => rt.log.warn({ err }, 'could not delete capability card'));
       await endpoint.drain();
       await worker.stop();
     },

@@ -16,6 +16,9 @@ export function agentEnv(defaultOpsPort: number) {
 export type AgentConfig = z.infer<ReturnType<typeof agentEnv>>;
 
 /** Loads an agent service's config once, frozen. */
-export function loadAgentConfig(defaultOpsPort: number, env: NodeJS.ProcessEnv = process.env): Readonly<AgentConfig> {
+export function loadAgentConfig(
+  defaultOpsPort: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<AgentConfig> {
   return loadConfig(agentEnv(defaultOpsPort), env);
 }

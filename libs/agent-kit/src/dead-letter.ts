@@ -30,5 +30,8 @@ export async function deadLetter(
   h.set(DeadLetterHeaders.deliveries, String(m.info.deliveryCount));
   h.set(DeadLetterHeaders.streamSeq, String(m.info.streamSequence));
   h.set(DeadLetterHeaders.at, new Date().toISOString());
-  await js.publish(Subjects.deadLetter(agent), m.data, { headers: h, msgID: `dlq-${agent}-${m.info.streamSequence}` });
+  await js.publish(Subjects.deadLetter(agent), m.data, {
+    headers: h,
+    msgID: `dlq-${agent}-${m.info.streamSequence}`,
+  });
 }

@@ -1,7 +1,22 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { decodeAskRequest, HeaderNames, Names, Subjects, SwitchboardError, type Task } from '@switchboard/contracts';
-import { type InFlight, type Logger, type Metrics, newId, publishTask, serveEndpoint, type SessionStore } from '@switchboard/runtime';
+import {
+  decodeAskRequest,
+  HeaderNames,
+  Names,
+  Subjects,
+  SwitchboardError,
+  type Task,
+} from '@switchboard/contracts';
+import {
+  type InFlight,
+  type Logger,
+  type Metrics,
+  newId,
+  publishTask,
+  type SessionStore,
+  serveEndpoint,
+} from '@switchboard/runtime';
 
 /**
  * Serves `agents.<agent>.ask`: a follow-up in one of this agent's sessions, or a new session with

@@ -12,7 +12,10 @@ export async function runAgentMain(opts: {
   profile: AgentProfile;
   version: string;
   defaultOpsPort: number;
-  createEngine: (deps: { config: Readonly<AgentConfig>; rt: Awaited<ReturnType<typeof bootService>> }) => Promise<Engine>;
+  createEngine: (deps: {
+    config: Readonly<AgentConfig>;
+    rt: Awaited<ReturnType<typeof bootService>>;
+  }) => Promise<Engine>;
 }): Promise<void> {
   let config: Readonly<AgentConfig>;
   try {

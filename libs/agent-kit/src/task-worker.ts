@@ -8,11 +8,19 @@ import {
   Names,
   parseWith,
   Subjects,
-  type SwitchboardEvent,
   SwitchboardError,
+  type SwitchboardEvent,
   Task,
 } from '@switchboard/contracts';
-import { type InFlight, type Logger, messageLogger, type Metrics, newId, SessionConflictError, type SessionStore } from '@switchboard/runtime';
+import {
+  type InFlight,
+  type Logger,
+  type Metrics,
+  messageLogger,
+  newId,
+  SessionConflictError,
+  type SessionStore,
+} from '@switchboard/runtime';
 import { deadLetter } from './dead-letter.js';
 import type { Engine } from './engine.js';
 import { sendReply } from './replies.js';
@@ -44,9 +52,20 @@ export function backoffMs(deliveryCount: number): number {
   return Math.min(15_000, 500 * 2 ** Math.max(0, deliveryCount - 1));
 }
 
-function publishEvents(js: JetStreamClient, agent: string, task: Task, outcome: TurnOutcome): Promise<unknown> {
+function publishEvents(
+  js: JetStreamClient,
+  agent: string,
+  task: Task,
+  outcome: TurnOutcome,
+): Promise<unknown> {
   const at = new Date().toISOString();
-  const common = { at, agent, sessionId: task.sessionId, taskId: task.taskId, ...(task.userId ? { userId: task.userId } : {}) };
+  const common = {
+    at,
+    agent,
+    sessionId: task.sessionId,
+    taskId: task.taskId,
+    ...(task.userId ? { userId: task.userId } : {}),
+  };
   const list: [string, SwitchboardEvent][] = [];
   const answered = outcome.reply.status === 'ended' ? 'session.ended' : 'task.answered';
   list.push([
@@ -88,14 +107,15 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<{ stop()
       let task: Task;
       try {
         task = parseWith(Task, decodeJson(m.data, 'task'), 'task');
-        if (task.agent !== agent) throw new SwitchboardError('invalid_request', `task is for agent ${task.agent}`);
+        if (task.agent !== agent)
+          throw new SwitchboardError('invalid_request', `task is for agent ${task.agent}`);
       } catch (err) {
         outcomeLabel = 'invalid';
         mlog.warn({ err }, 'invalid task: dead-lettered');
         await deadLetter(js, agent, m, 'invalid_task', err instanceof Error ? err.message : String(err));
         metrics.deadLetters.inc({ agent, reason: 'invalid_task' });
         sendReply(opts.nc, replyTo, errorReply(err), requestId);
-        m.term('invalid task');
+        m.term(); // no reason: nats-server 2.9 ignores '+TERM <reason>'
         return;
       }
       try {
@@ -112,7 +132,8 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<{ stop()
         sendReply(opts.nc, replyTo, outcome.reply, requestId);
         await publishEvents(js, agent, task, outcome);
         if (outcome.opened) metrics.sessions.inc({ agent, event: 'opened' });
-        if (outcome.reply.status === 'ended' && !outcome.duplicate) metrics.sessions.inc({ agent, event: 'ended' });
+        if (outcome.reply.status === 'ended' && !outcome.duplicate)
+          metrics.sessions.inc({ agent, event: 'ended' });
         await m.ackAck();
       } catch (err) {
         const typed = err instanceof SwitchboardError ? err : undefined;
@@ -139,10 +160,13 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<{ stop()
         sendReply(
           opts.nc,
           replyTo,
-          errorReply(typed ?? new SwitchboardError('internal', 'the agent could not answer; the task was dead-lettered')),
+          errorReply(
+            typed ??
+              new SwitchboardError('internal', 'the agent could not answer; the task was dead-lettered'),
+          ),
           requestId,
         );
-        m.term(reason);
+        m.term();
       }
     } catch (err) {
       // Publishing the dead letter or the ack itself failed: leave the task to redelivery.

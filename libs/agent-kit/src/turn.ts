@@ -1,8 +1,8 @@
 import {
   type AskReplyOk,
   type Session,
-  SwitchboardError,
   Subjects,
+  SwitchboardError,
   type Task,
   type Turn,
 } from '@switchboard/contracts';
@@ -49,7 +49,12 @@ export async function processTurn(
   if (stored) {
     const done = stored.session.turns.find((t) => t.role === 'agent' && t.taskId === task.taskId);
     if (done) {
-      return { reply: replyFromTurn(agent, task.sessionId, done), duplicate: true, opened: false, events: [] };
+      return {
+        reply: replyFromTurn(agent, task.sessionId, done),
+        duplicate: true,
+        opened: false,
+        events: [],
+      };
     }
     if (stored.session.agent !== agent) {
       throw new SwitchboardError('invalid_request', `session belongs to agent ${stored.session.agent}`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, type ErrorCode } from './errors.js';
+import { type ErrorCode, ErrorCodes } from './errors.js';
 import { AgentName, SessionId, UserId } from './ids.js';
 
 /**

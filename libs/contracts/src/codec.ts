@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { AskRequest, type AskReplyError } from './ask.js';
-import { SwitchboardError, isSwitchboardError } from './errors.js';
+import { type AskReplyError, AskRequest } from './ask.js';
+import { isSwitchboardError, SwitchboardError } from './errors.js';
 import { Limits } from './limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

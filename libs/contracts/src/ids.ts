@@ -16,7 +16,9 @@ export const AgentName = z
 export type AgentName = z.infer<typeof AgentName>;
 
 /** The employee asking, e.g. `alice`. Letters, digits, `.`, `_`, `-`, `@`; at most 64 characters. */
-export const UserId = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, . _ @ -');
+export const UserId = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, . _ @ -');
 export type UserId = z.infer<typeof UserId>;
 
 /** A task id: unique per accepted turn; used as `Nats-Msg-Id` and for idempotency. */

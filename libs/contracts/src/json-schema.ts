@@ -6,7 +6,8 @@ export function renderJsonSchemas(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, schema] of Object.entries(wireSchemas)) {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
-    out[name] = `${JSON.stringify({ $id: `https://switchboard.dev/schema/${name}.json`, ...json }, null, 2)}\n`;
+    out[name] =
+      `${JSON.stringify({ $id: `https://switchboard.dev/schema/${name}.json`, ...json }, null, 2)}\n`;
   }
   return out;
 }

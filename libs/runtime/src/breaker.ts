@@ -1,3 +1,4 @@
+import { isSwitchboardError, SwitchboardError } from '@switchboard/contracts';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -11,7 +12,6 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
-import { isSwitchboardError, SwitchboardError } from '@switchboard/contracts';
 import type { Metrics } from './metrics.js';
 
 /** Settings of one guarded dependency. */

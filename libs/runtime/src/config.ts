@@ -25,7 +25,11 @@ export const BaseEnv = z.object({
   INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default(`${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`),
+    .default(
+      `${hostname()
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .slice(0, 40)}-${process.pid}`,
+    ),
   /** Replicas of streams and buckets: 1 on one server, 3 in a cluster. */
   JS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   ANTHROPIC_API_KEY: optionalString,
@@ -41,7 +45,10 @@ export const portVar = (defaultPort: number) => port.default(defaultPort);
  * Parses `env` with `schema` once and freezes the result. On failure throws {@link ConfigError}
  * listing every bad variable. Only config modules call this; nothing else reads `process.env`.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<S>> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.infer<S>> {
   const r = schema.safeParse(env);
   if (!r.success) {
     throw new ConfigError(

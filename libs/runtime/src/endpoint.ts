@@ -76,7 +76,10 @@ export function serveEndpoint(opts: {
       }
     }
     if (reply) respond(msg, reply, requestId);
-    metrics.requests.inc({ endpoint, outcome: reply === null ? 'accepted' : reply.ok ? 'ok' : reply.error.code });
+    metrics.requests.inc({
+      endpoint,
+      outcome: reply === null ? 'accepted' : reply.ok ? 'ok' : reply.error.code,
+    });
     metrics.requestDuration.observe({ endpoint }, Number(process.hrtime.bigint() - started) / 1e9);
   };
   return opts.nc.subscribe(opts.subject, {

@@ -29,7 +29,8 @@ export async function connectNats(opts: {
   opts.log.info({ server: nc.getServer() }, 'connected to NATS');
   void (async () => {
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect' || s.type === 'reconnecting') opts.log.warn({ status: s.type }, 'NATS connection lost');
+      if (s.type === 'disconnect' || s.type === 'reconnecting')
+        opts.log.warn({ status: s.type }, 'NATS connection lost');
       else if (s.type === 'reconnect') opts.log.info({ status: s.type }, 'NATS connection restored');
       else if (s.type === 'error') opts.log.error({ err: s.error }, 'NATS connection error');
     }

@@ -1,15 +1,15 @@
-import { nanos } from '@nats-io/nats-core';
 import {
   AckPolicy,
   DeliverPolicy,
-  type JetStreamManager,
   JetStreamApiCodes,
   JetStreamApiError,
+  type JetStreamManager,
   RetentionPolicy,
-  type StreamConfig,
   StorageType,
+  type StreamConfig,
 } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { type KV, Kvm } from '@nats-io/kv';
+import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, Names, Subjects } from '@switchboard/contracts';
 
@@ -61,13 +61,17 @@ function isNotFound(err: unknown, code: number): boolean {
 }
 
 /** Creates a stream, or updates it when it exists (idempotent; safe from many instances at once). */
-export async function ensureStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  cfg: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   const name = cfg.name;
   try {
     const info = await jsm.streams.info(name);
     const { retention: _r, storage: _s, ...mutable } = cfg;
     const changed = Object.entries(mutable).some(
-      ([k, v]) => JSON.stringify((info.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v),
+      ([k, v]) =>
+        JSON.stringify((info.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v),
     );
     if (changed) await jsm.streams.update(name, mutable);
   } catch (err) {

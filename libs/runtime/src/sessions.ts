@@ -30,7 +30,7 @@ export function createSessionStore(kv: KV) {
   return {
     async get(sessionId: string): Promise<StoredSession | null> {
       const e = await kv.get(sessionId);
-      if (!e || e.operation !== 'PUT' || e.value.length === 0) return null;
+      if (e?.operation !== 'PUT' || e.value.length === 0) return null;
       return { session: parseWith(Session, decodeJson(e.value, 'session'), 'session'), revision: e.revision };
     },
     /** Creates the record; throws {@link SessionConflictError} when it exists already. */
@@ -45,7 +45,11 @@ export function createSessionStore(kv: KV) {
     /** Replaces the record if it is still at `revision`; throws {@link SessionConflictError} otherwise. */
     async update(session: Session, revision: number): Promise<number> {
       try {
-        return await kv.update(session.sessionId, encodeJson({ ...session, turns: capTurns(session.turns) }), revision);
+        return await kv.update(
+          session.sessionId,
+          encodeJson({ ...session, turns: capTurns(session.turns) }),
+          revision,
+        );
       } catch (err) {
         if (isWrongSequence(err)) throw new SessionConflictError(session.sessionId, err);
         throw err;

@@ -5,8 +5,8 @@ import {
   AskReply,
   type AskReplyError,
   decodeJson,
-  encodeJson,
   ErrorCodes,
+  encodeJson,
   errorReply,
   HeaderNames,
   Limits,
@@ -16,7 +16,14 @@ import {
   toSessionView,
   validateAskRequest,
 } from '@switchboard/contracts';
-import { type Guard, type Logger, type Metrics, newId, registerOpsRoutes, type SessionStore } from '@switchboard/runtime';
+import {
+  type Guard,
+  type Logger,
+  type Metrics,
+  newId,
+  registerOpsRoutes,
+  type SessionStore,
+} from '@switchboard/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
@@ -47,11 +54,15 @@ function keyMatches(given: string, keys: readonly string[]): boolean {
 /** Maps a failed NATS request to a typed error. */
 function natsFailure(err: unknown): SwitchboardError {
   if (err instanceof SwitchboardError) return err;
-  const text = err instanceof Error ? `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? '')}` : '';
+  const text =
+    err instanceof Error
+      ? `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? '')}`
+      : '';
   if (/no responders|503/i.test(text)) {
     return new SwitchboardError('agent_unavailable', 'no router is available', { cause: err });
   }
-  if (/timeout/i.test(text)) return new SwitchboardError('timeout', 'no answer within the deadline', { cause: err });
+  if (/timeout/i.test(text))
+    return new SwitchboardError('timeout', 'no answer within the deadline', { cause: err });
   if (/closed|disconnect|connection/i.test(text)) {
     return new SwitchboardError('agent_unavailable', 'the message bus is unavailable', { cause: err });
   }
@@ -69,13 +80,18 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.addHook('onRequest', async (req, reply) => {
     const started = process.hrtime.bigint();
     (req as { started?: bigint }).started = started;
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.match(/^[A-Za-z0-9_-]{1,64}$/)?.[0] ?? newId();
+    const requestId =
+      (req.headers['x-request-id'] as string | undefined)?.match(/^[A-Za-z0-9_-]{1,64}$/)?.[0] ?? newId();
     (req as { requestId?: string }).requestId = requestId;
     if (deps.apiKeys.length > 0 && req.url.startsWith('/v1/')) {
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
       if (!keyMatches(token, deps.apiKeys)) {
-        return sendError(reply, errorReply(new SwitchboardError('unauthorized', 'missing or wrong API key')), requestId);
+        return sendError(
+          reply,
+          errorReply(new SwitchboardError('unauthorized', 'missing or wrong API key')),
+          requestId,
+        );
       }
     }
   });
@@ -85,9 +101,14 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     const started = (req as { started?: bigint }).started ?? process.hrtime.bigint();
     const code = reply.statusCode;
     const outcome =
-      code < 400 ? 'ok' : (Object.entries(ErrorCodes).find(([, v]) => v.httpStatus === code)?.[0] ?? String(code));
+      code < 400
+        ? 'ok'
+        : (Object.entries(ErrorCodes).find(([, v]) => v.httpStatus === code)?.[0] ?? String(code));
     metrics.requests.inc({ endpoint: `${req.method} ${route}`, outcome });
-    metrics.requestDuration.observe({ endpoint: `${req.method} ${route}` }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.requestDuration.observe(
+      { endpoint: `${req.method} ${route}` },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
   });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
@@ -108,7 +129,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)
-      .send(errorReply(new SwitchboardError('invalid_request', `no route ${req.method} ${req.url.split('?')[0]}`))),
+      .send(
+        errorReply(
+          new SwitchboardError('invalid_request', `no route ${req.method} ${req.url.split('?')[0]}`),
+        ),
+      ),
   );
 
   app.post('/v1/ask', async (req, reply) => {
@@ -124,7 +149,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const traceparent = req.headers.traceparent;
       if (typeof traceparent === 'string') h.set(HeaderNames.traceparent, traceparent);
       const msg = await deps.natsGuard
-        .execute(() => deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }))
+        .execute(() =>
+          deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }),
+        )
         .catch((err: unknown) => {
           throw natsFailure(err);
         });
@@ -149,9 +176,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     try {
       const id = SessionId.safeParse(req.params.id);
       if (!id.success) throw new SwitchboardError('invalid_request', 'invalid session id');
-      const stored = await deps.natsGuard.execute(() => deps.store.get(id.data)).catch((err: unknown) => {
-        throw natsFailure(err);
-      });
+      const stored = await deps.natsGuard
+        .execute(() => deps.store.get(id.data))
+        .catch((err: unknown) => {
+          throw natsFailure(err);
+        });
       if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
       return reply.header('x-request-id', requestId).send(toSessionView(stored.session));
     } catch (err) {

@@ -14,7 +14,12 @@ export const GatewayEnv = BaseEnv.extend({
   GATEWAY_API_KEYS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 

@@ -1,4 +1,11 @@
-import { bootService, ConfigError, createGuard, createLogger, createSessionStore, onShutdownSignal } from '@switchboard/runtime';
+import {
+  bootService,
+  ConfigError,
+  createGuard,
+  createLogger,
+  createSessionStore,
+  onShutdownSignal,
+} from '@switchboard/runtime';
 import { buildGateway } from './app.js';
 import { type GatewayConfig, loadGatewayConfig } from './config.js';
 
@@ -15,7 +22,13 @@ try {
 const log = createLogger({ service: 'gateway', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
 const rt = await bootService({ service: 'gateway', config, log });
 const natsGuard = createGuard(
-  { target: 'nats', timeoutMs: config.GATEWAY_TIMEOUT_MS + 1000, attempts: 1, failureThreshold: 5, halfOpenAfterMs: 5000 },
+  {
+    target: 'nats',
+    timeoutMs: config.GATEWAY_TIMEOUT_MS + 1000,
+    attempts: 1,
+    failureThreshold: 5,
+    halfOpenAfterMs: 5000,
+  },
   rt.metrics,
 );
 const app = buildGateway({

@@ -35,14 +35,18 @@ export async function watchRegistry(opts: {
   const iter = await opts.kv.watch();
   void (async () => {
     for await (const e of iter) {
-      if (!e.isUpdate && ++seen >= initial) markReady();
+      // nats.js flags the last initial entry as an update, so count every entry.
+      if (++seen >= initial) markReady();
       if (e.operation !== 'PUT') {
         instances.delete(e.key);
         continue;
       }
       const parsed = CapabilityCard.safeParse(safeJson(e.value));
       if (!parsed.success || `${parsed.data.name}.${parsed.data.instanceId}` !== e.key) {
-        opts.log.warn({ key: e.key, issues: parsed.success ? 'key mismatch' : parsed.error.issues.slice(0, 5) }, 'ignoring invalid capability card');
+        opts.log.warn(
+          { key: e.key, issues: parsed.success ? 'key mismatch' : parsed.error.issues.slice(0, 5) },
+          'ignoring invalid capability card',
+        );
         continue;
       }
       instances.set(e.key, { card: parsed.data, seenAt: now() });

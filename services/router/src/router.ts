@@ -118,7 +118,9 @@ export function createRouteHandler(deps: RouterDeps) {
         sessionId: newId(),
         agent: null,
         text: deps.clarifyText(candidates),
-        data: { agents: candidates.map((c) => ({ name: c.name, description: c.description, subject: c.subject })) },
+        data: {
+          agents: candidates.map((c) => ({ name: c.name, description: c.description, subject: c.subject })),
+        },
       };
     }
     return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx);

@@ -1,14 +1,31 @@
-import { issuesOf, isSwitchboardError, type ErrorCode } from '@switchboard/contracts';
+import { type ErrorCode, isSwitchboardError, issuesOf } from '@switchboard/contracts';
 import type { Metrics } from '@switchboard/runtime';
 import type { Tool, ToolContext } from './types.js';
 
 /** A tool's result: its validated output, or a typed error the engine can show or send to the LLM. */
 export type ToolResult =
   | { ok: true; tool: string; output: unknown }
-  | { ok: false; tool: string; error: { code: ErrorCode | 'unknown_tool' | 'tool_failed' | 'tool_timeout'; message: string; details?: unknown } };
+  | {
+      ok: false;
+      tool: string;
+      error: {
+        code: ErrorCode | 'unknown_tool' | 'tool_failed' | 'tool_timeout';
+        message: string;
+        details?: unknown;
+      };
+    };
 
 /** Keys whose values are personal and never logged as they are. */
-const PERSONAL = new Set(['userId', 'employee', 'employeeId', 'reason', 'note', 'description', 'email', 'phone']);
+const PERSONAL = new Set([
+  'userId',
+  'employee',
+  'employeeId',
+  'reason',
+  'note',
+  'description',
+  'email',
+  'phone',
+]);
 
 function redact(input: unknown): unknown {
   if (typeof input !== 'object' || input === null) return input;
@@ -28,7 +45,8 @@ export function createToolExecutor(opts: {
 }) {
   const byName = new Map(opts.tools.map((t) => [t.name, t]));
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const count = (tool: string, outcome: string) => opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome });
+  const count = (tool: string, outcome: string) =>
+    opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome });
 
   return {
     tools: opts.tools,
@@ -48,7 +66,11 @@ export function createToolExecutor(opts: {
         return {
           ok: false,
           tool: name,
-          error: { code: 'invalid_request', message: `invalid input for ${name}`, details: issuesOf(parsed.error) },
+          error: {
+            code: 'invalid_request',
+            message: `invalid input for ${name}`,
+            details: issuesOf(parsed.error),
+          },
         };
       }
       const started = Date.now();
@@ -73,7 +95,10 @@ export function createToolExecutor(opts: {
         if (isSwitchboardError(err)) {
           count(name, err.code);
           ctx.log.info({ tool: name, code: err.code }, 'tool refused');
-          const error: { code: ErrorCode; message: string; details?: unknown } = { code: err.code, message: err.message };
+          const error: { code: ErrorCode; message: string; details?: unknown } = {
+            code: err.code,
+            message: err.message,
+          };
           if (err.details !== undefined) error.details = err.details;
           return { ok: false, tool: name, error };
         }

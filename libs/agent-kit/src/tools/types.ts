@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import type { Logger } from '@switchboard/runtime';
+import type { z } from 'zod';
 import type { DomainEvent } from '../engine.js';
 
 /** What a tool gets besides its validated input. */

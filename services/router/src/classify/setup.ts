@@ -4,7 +4,11 @@ import type { RouterConfig } from '../config.js';
 import type { AgentView, Classifier } from './types.js';
 
 /** The router's classifier from its config (temporary: embedded only). */
-export function createClassifier(_config: Readonly<RouterConfig>, _metrics: Metrics, _log: Logger): Classifier {
+export function createClassifier(
+  _config: Readonly<RouterConfig>,
+  _metrics: Metrics,
+  _log: Logger,
+): Classifier {
   const embedded = createEmbeddedClassifier();
   let signature = '';
   return {

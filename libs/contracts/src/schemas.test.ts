@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AskReply } from './ask.js';
+import { CapabilityCard } from './card.js';
+import { renderJsonSchemas } from './json-schema.js';
+import { Session } from './session.js';
+import { Task } from './task.js';
+
+const schemaDir = new URL('../schema/', import.meta.url);
+
+describe('exported JSON Schema', () => {
+  it('is up to date (run `npm run export-schemas -w @switchboard/contracts` after a build)', () => {
+    const rendered = renderJsonSchemas();
+    const files = readdirSync(schemaDir).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual(
+      Object.keys(rendered)
+        .map((n) => `${n}.json`)
+        .sort(),
+    );
+    for (const [name, text] of Object.entries(rendered)) {
+      expect(readFileSync(new URL(`${name}.json`, schemaDir), 'utf8'), `schema/${name}.json is stale`).toBe(
+        text,
+      );
+    }
+  });
+});
+
+describe('wire schemas', () => {
+  const at = '2026-11-21T10:00:00.000Z';
+  it('accept a valid task and refuse one with an unsafe agent or extra fields', () => {
+    const task = {
+      taskId: 't1',
+      requestId: 'r1',
+      sessionId: 's1',
+      agent: 'hr',
+      text: 'hi',
+      newSession: true,
+      createdAt: at,
+    };
+    expect(Task.parse(task)).toEqual(task);
+    expect(Task.safeParse({ ...task, agent: 'h.r' }).success).toBe(false);
+    expect(Task.safeParse({ ...task, extra: 1 }).success).toBe(false);
+  });
+  it('distinguish ok and error replies', () => {
+    expect(AskReply.parse({ ok: true, status: 'clarify', sessionId: 's', agent: null, text: 'x' }).ok).toBe(
+      true,
+    );
+    expect(AskReply.safeParse({ ok: false, error: { code: 'nope', message: 'x' } }).success).toBe(false);
+    expect(AskReply.parse({ ok: false, error: { code: 'timeout', message: 'x' } }).ok).toBe(false);
+  });
+  it('validate session records and capability cards', () => {
+    const s = {
+      sessionId: 's1',
+      agent: 'hr',
+      status: 'open',
+      createdAt: at,
+      updatedAt: at,
+      turns: [{ role: 'user', text: 'hi', at }],
+    };
+    expect(Session.parse(s).turns).toHaveLength(1);
+    expect(Session.safeParse({ ...s, status: 'closed' }).success).toBe(false);
+    const card = {
+      name: 'hr',
+      description: 'HR',
+      intents: ['leave'],
+      examples: ['how many days?'],
+      subject: 'agents.hr.ask',
+      version: '1',
+      instanceId: 'i1',
+      startedAt: at,
+      heartbeatAt: at,
+    };
+    expect(CapabilityCard.parse(card).name).toBe('hr');
+    expect(CapabilityCard.safeParse({ ...card, intents: [] }).success).toBe(false);
+  });
+});

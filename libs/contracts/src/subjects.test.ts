@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { SwitchboardError } from './errors.js';
+import { isSafeToken, Names, Subjects } from './subjects.js';
+
+describe('subject builders', () => {
+  it('build the subjects of DESIGN.md', () => {
+    expect(Subjects.ask).toBe('agents.ask');
+    expect(Subjects.agentAsk('hr')).toBe('agents.hr.ask');
+    expect(Subjects.task('finance')).toBe('tasks.finance');
+    expect(Subjects.event('hr', 'leave_requested')).toBe('events.hr.leave_requested');
+    expect(Subjects.deadLetter('hr')).toBe('dlq.hr');
+    expect(Names.agentConsumer('hr')).toBe('agent-hr');
+  });
+  it.each(['a.>', '*', '>', 'a b', '', 'a\tb', 'a.b', 'x'.repeat(65), 'é'])(
+    'reject the unsafe token %j',
+    (token) => {
+      expect(isSafeToken(token)).toBe(false);
+      expect(() => Subjects.task(token)).toThrow(SwitchboardError);
+      expect(() => Subjects.agentAsk(token)).toThrow(/not a safe subject token/);
+    },
+  );
+  it('no stream subject captures agents.> or _INBOX.>', () => {
+    for (const s of [Subjects.allTasks, Subjects.allEvents, Subjects.allDeadLetters]) {
+      expect(s.startsWith('agents.')).toBe(false);
+      expect(s.startsWith('_INBOX')).toBe(false);
+      expect(s).not.toBe('>');
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { HeaderNames, Names, type Task } from '@switchboard/contracts';
+import {
+  createGuard,
+  createLogger,
+  createMetrics,
+  createSessionStore,
+  ensureBuckets,
+  ensureStreams,
+  InFlight,
+  type SessionStore,
+  serveEndpoint,
+} from '@switchboard/runtime';
+import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentView, Classifier } from './classify/types.js';
+import { createRouteHandler } from './router.js';
+
+let server: NatsServer;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+let store: SessionStore;
+const log = createLogger({ service: 'test', level: 'silent' });
+const metrics = createMetrics('router', { processMetrics: false });
+let agents: AgentView[] = [];
+
+const view = (name: string, instances: number): AgentView => ({
+  name,
+  description: name,
+  intents: [],
+  examples: [],
+  subject: `agents.${name}.ask`,
+  instances,
+});
+/** A classifier that picks the agent named in the text, or none. */
+const classifier: Classifier = {
+  async classify(text, list) {
+    const hit = list.find((a) => text.includes(a.name));
+    return { agent: hit?.name ?? null, method: 'embedded' };
+  },
+};
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  jsm = await jetstreamManager(nc);
+  js = jetstream(nc);
+  await ensureStreams(jsm);
+  store = createSessionStore((await ensureBuckets(nc)).sessions);
+  const handle = createRouteHandler({
+    js,
+    store,
+    registry: { views: () => agents },
+    classifier,
+    publishGuard: createGuard({ target: 'jetstream', timeoutMs: 2000 }, metrics),
+    metrics,
+    clarifyText: (list) => `I can connect you with: ${list.map((a) => a.name).join(', ')}`,
+  });
+  serveEndpoint({
+    nc,
+    subject: 'agents.ask',
+    queue: 'router',
+    endpoint: 'agents.ask',
+    log,
+    metrics,
+    inFlight: new InFlight(),
+    handle,
+  });
+});
+afterAll(async () => {
+  await nc?.close();
+  await server?.stop();
+});
+beforeEach(async () => {
+  await jsm.streams.purge(Names.tasksStream);
+  agents = [view('hr', 1), view('finance', 1)];
+});
+
+async function taskCount() {
+  return (await jsm.streams.info(Names.tasksStream)).state.messages;
+}
+async function lastTask(agent: string) {
+  const m = await jsm.streams.getMessage(Names.tasksStream, { last_by_subj: `tasks.${agent}` });
+  return { task: m!.json<Task>(), headers: m!.header };
+}
+
+describe('router on agents.ask', () => {
+  it('hands a new conversation to the chosen agent with the reply subject in a header, and does not answer itself', async () => {
+    const inbox = nc.subscribe('_INBOX.test1', { max: 1 });
+    nc.publish('agents.ask', JSON.stringify({ text: 'ask hr please', userId: 'alice' }), {
+      reply: '_INBOX.test1',
+    });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await taskCount()).toBe(1);
+    const { task, headers: h } = await lastTask('hr');
+    expect(task).toMatchObject({ agent: 'hr', text: 'ask hr please', userId: 'alice', newSession: true });
+    expect(h.get(HeaderNames.replyTo)).toBe('_INBOX.test1');
+    expect(h.get('Nats-Msg-Id')).toBe(task.taskId);
+    expect(inbox.getProcessed()).toBe(0);
+    inbox.unsubscribe();
+  });
+
+  it('takes a plain-text payload as the text', async () => {
+    nc.publish('agents.ask', 'hello finance team');
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lastTask('finance')).task.text).toBe('hello finance team');
+  });
+
+  it('answers clarify when no agent fits, and publishes nothing', async () => {
+    const r = (await nc.request('agents.ask', 'what is the weather?', { timeout: 2000 })).json<
+      Record<string, unknown>
+    >();
+    expect(r).toMatchObject({ ok: true, status: 'clarify', agent: null });
+    expect(String(r.text)).toContain('hr');
+    expect(await taskCount()).toBe(0);
+  });
+
+  it('answers queued at once when the agent has no live instance, and stores the session', async () => {
+    agents = [view('hr', 0), view('finance', 0)];
+    const r = (await nc.request('agents.ask', JSON.stringify({ text: 'ask hr' }), { timeout: 2000 })).json<{
+      status: string;
+      sessionId: string;
+      agent: string;
+    }>();
+    expect(r).toMatchObject({ status: 'queued', agent: 'hr' });
+    expect(await taskCount()).toBe(1);
+    const { headers: h } = await lastTask('hr');
+    expect(h.get(HeaderNames.replyTo)).toBe('');
+    const stored = await store.get(r.sessionId);
+    expect(stored?.session).toMatchObject({ agent: 'hr', status: 'open' });
+    expect(stored?.session.turns.map((t) => t.text)).toEqual(['ask hr']);
+  });
+
+  it('prefers live agents: a dead agent is not a candidate while another is alive', async () => {
+    agents = [view('hr', 0), view('finance', 1)];
+    nc.publish('agents.ask', 'ask hr or finance', { reply: '_INBOX.live' });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    // hr is named first but has no live instance; finance is alive, so finance gets it.
+    expect(await taskCount()).toBe(1);
+    expect((await lastTask('finance')).task.text).toBe('ask hr or finance');
+  });
+
+  it('follows the session owner for follow-ups', async () => {
+    const at = new Date().toISOString();
+    await store.create({
+      sessionId: 'owned-by-fin',
+      agent: 'finance',
+      status: 'open',
+      createdAt: at,
+      updatedAt: at,
+      turns: [],
+    });
+    nc.publish('agents.ask', JSON.stringify({ text: 'ask hr now', sessionId: 'owned-by-fin' }), {
+      reply: '_INBOX.x',
+    });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const { task } = await lastTask('finance');
+    expect(task).toMatchObject({ sessionId: 'owned-by-fin', newSession: false });
+  });
+
+  it.each([
+    ['unsafe session id a.>', { text: 'hi', sessionId: 'a.>' }, 'invalid_request'],
+    ['unsafe session id *', { text: 'hi', sessionId: '*' }, 'invalid_request'],
+    ['unknown session', { text: 'hi', sessionId: 'nope' }, 'unknown_session'],
+    ['empty text', { text: '' }, 'invalid_request'],
+    ['text over the limit', { text: 'x'.repeat(4001) }, 'payload_too_large'],
+    ['an unknown field', { text: 'hi', more: 1 }, 'invalid_request'],
+  ])('refuses %s with %s and publishes nothing', async (_label, body, code) => {
+    const m: Msg = await nc.request('agents.ask', JSON.stringify(body), { timeout: 2000 });
+    expect(m.json()).toMatchObject({ ok: false, error: { code } });
+    expect(m.headers?.get(HeaderNames.microErrorCode)).toMatch(/^4\d\d$/);
+    expect(await taskCount()).toBe(0);
+  });
+
+  it('refuses a closed session', async () => {
+    const at = new Date().toISOString();
+    await store.create({
+      sessionId: 'closed-1',
+      agent: 'hr',
+      status: 'ended',
+      createdAt: at,
+      updatedAt: at,
+      turns: [],
+    });
+    const r = (
+      await nc.request('agents.ask', JSON.stringify({ text: 'hi', sessionId: 'closed-1' }), { timeout: 2000 })
+    ).json();
+    expect(r).toMatchObject({ ok: false, error: { code: 'session_closed' } });
+    expect(await taskCount()).toBe(0);
+  });
+
+  it('keeps the request id from the caller on the task', async () => {
+    const h = headers();
+    h.set(HeaderNames.requestId, 'caller-req-1');
+    nc.publish('agents.ask', 'hr question', { headers: h });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lastTask('hr')).task.requestId).toBe('caller-req-1');
+  });
+});
