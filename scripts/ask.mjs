@@ -1,0 +1,41 @@
+// `npm run ask -- [--session ID] [--user ID] [--agent NAME] [--server URL] text...`
+// Sends one request the way `nats req agents.ask 'text'` does and prints the JSON reply.
+import { parseArgs } from 'node:util';
+import { connect, headers } from '@nats-io/transport-node';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    session: { type: 'string', short: 's' },
+    user: { type: 'string', short: 'u' },
+    agent: { type: 'string', short: 'a' },
+    server: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
+    timeout: { type: 'string', default: '30000' },
+  },
+});
+const text = positionals.join(' ').trim();
+if (!text) {
+  process.stderr.write(
+    "usage: npm run ask -- [--session ID] [--user ID] [--agent hr|finance] 'your question'\n",
+  );
+  process.exit(2);
+}
+const subject = values.agent ? `agents.${values.agent}.ask` : 'agents.ask';
+const payload =
+  values.session || values.user
+    ? JSON.stringify({
+        text,
+        ...(values.session ? { sessionId: values.session } : {}),
+        ...(values.user ? { userId: values.user } : {}),
+      })
+    : text;
+const nc = await connect({ servers: values.server, timeout: 3000 });
+try {
+  const msg = await nc.request(subject, payload, { timeout: Number(values.timeout), headers: headers() });
+  process.stdout.write(`${JSON.stringify(msg.json(), null, 2)}\n`);
+} catch (err) {
+  process.stderr.write(`request failed: ${err.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await nc.close();
+}
