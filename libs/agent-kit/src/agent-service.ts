@@ -1,3 +1,4 @@
+import { Names } from '@switchboard/contracts';
 import { createSessionStore, ensureAgentConsumer, type ServiceRuntime } from '@switchboard/runtime';
 import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
@@ -14,6 +15,8 @@ export interface AgentServiceOptions {
   concurrency?: number;
   maxDeliver?: number;
   ackWaitMs?: number;
+  /** How often the consumer's pending counts are polled for metrics, in ms. */
+  consumerPollMs?: number;
 }
 
 /**

@@ -70,6 +70,18 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['agent'] as const,
       registers,
     }),
+    consumerAckPending: new Gauge({
+      name: 'switchboard_consumer_ack_pending',
+      help: "Tasks delivered by the agent's durable consumer and not yet acknowledged.",
+      labelNames: ['agent'] as const,
+      registers,
+    }),
+    consumerRedelivered: new Gauge({
+      name: 'switchboard_consumer_redelivered',
+      help: "Tasks of the agent's durable consumer currently being redelivered.",
+      labelNames: ['agent'] as const,
+      registers,
+    }),
     llmRequests: new Counter({
       name: 'switchboard_llm_requests_total',
       help: 'Calls to the LLM API, by model and outcome.',
