@@ -34,7 +34,7 @@ export const BaseEnv = z.object({
   JS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
-  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 

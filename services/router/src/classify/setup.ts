@@ -1,25 +1,27 @@
-import { createEmbeddedClassifier } from '@switchboard/classifier';
-import type { Logger, Metrics } from '@switchboard/runtime';
+import Anthropic from '@anthropic-ai/sdk';
+import { createGuard, type Logger, type Metrics } from '@switchboard/runtime';
 import type { RouterConfig } from '../config.js';
-import type { AgentView, Classifier } from './types.js';
+import { createClaudeClassifier } from './claude.js';
+import { createEmbeddedRouterClassifier } from './embedded.js';
+import type { Classifier } from './types.js';
 
-/** The router's classifier from its config (temporary: embedded only). */
-export function createClassifier(
-  _config: Readonly<RouterConfig>,
-  _metrics: Metrics,
-  _log: Logger,
-): Classifier {
-  const embedded = createEmbeddedClassifier();
-  let signature = '';
-  return {
-    async classify(text: string, agents: readonly AgentView[]) {
-      const sig = agents.map((a) => `${a.name}:${a.examples.length}`).join('|');
-      if (sig !== signature) {
-        embedded.update(agents);
-        signature = sig;
-      }
-      const r = embedded.classify(text);
-      return { agent: r.agent, method: 'embedded', score: r.score };
-    },
-  };
+/**
+ * The router's classifier from its config: the embedded classifier, or, with `ANTHROPIC_API_KEY`
+ * set, Claude behind a guard (timeout, bounded retry, breaker `llm`) with the embedded classifier
+ * deciding whenever Claude cannot.
+ */
+export function createClassifier(config: Readonly<RouterConfig>, metrics: Metrics, log: Logger): Classifier {
+  const embedded = createEmbeddedRouterClassifier();
+  if (!config.ANTHROPIC_API_KEY) return embedded;
+  const client = new Anthropic({
+    apiKey: config.ANTHROPIC_API_KEY,
+    ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}),
+    maxRetries: 0,
+  });
+  const guard = createGuard(
+    { target: 'llm', timeoutMs: config.ROUTER_LLM_TIMEOUT_MS, attempts: 2, failureThreshold: 5, halfOpenAfterMs: 15_000 },
+    metrics,
+  );
+  log.info({ model: config.ANTHROPIC_MODEL }, 'routing with Claude, embedded classifier as fallback');
+  return createClaudeClassifier({ client, model: config.ANTHROPIC_MODEL, guard, fallback: embedded, metrics, log });
 }
