@@ -19,9 +19,22 @@ export function createClassifier(config: Readonly<RouterConfig>, metrics: Metric
     maxRetries: 0,
   });
   const guard = createGuard(
-    { target: 'llm', timeoutMs: config.ROUTER_LLM_TIMEOUT_MS, attempts: 2, failureThreshold: 5, halfOpenAfterMs: 15_000 },
+    {
+      target: 'llm',
+      timeoutMs: config.ROUTER_LLM_TIMEOUT_MS,
+      attempts: 2,
+      failureThreshold: 5,
+      halfOpenAfterMs: 15_000,
+    },
     metrics,
   );
   log.info({ model: config.ANTHROPIC_MODEL }, 'routing with Claude, embedded classifier as fallback');
-  return createClaudeClassifier({ client, model: config.ANTHROPIC_MODEL, guard, fallback: embedded, metrics, log });
+  return createClaudeClassifier({
+    client,
+    model: config.ANTHROPIC_MODEL,
+    guard,
+    fallback: embedded,
+    metrics,
+    log,
+  });
 }
