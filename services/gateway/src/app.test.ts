@@ -30,7 +30,7 @@ function serveAsk(answer: (req: Record<string, unknown>) => unknown | undefined)
 }
 
 function app(
-  opts: { apiKeys?: string[]; timeoutMs?: number; failureThreshold?: number } = {},
+  opts: { apiKeys?: string[]; timeoutMs?: number; failureThreshold?: number; connected?: () => boolean } = {},
 ): FastifyInstance {
   const metrics = createMetrics('gateway', { processMetrics: false });
   return buildGateway({
@@ -50,6 +50,7 @@ function app(
     timeoutMs: opts.timeoutMs ?? 1000,
     apiKeys: opts.apiKeys ?? [],
     isReady: () => true,
+    ...(opts.connected ? { isConnected: opts.connected } : {}),
   });
 }
 const ask = (a: FastifyInstance, body: unknown, headers: Record<string, string> = {}) =>
@@ -156,6 +157,21 @@ describe('POST /v1/ask', () => {
     expect(r.json().error.message).toMatch(/circuit open/);
     const metrics = await a.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/switchboard_circuit_breaker_state\{target="nats",service="gateway"\} 2/);
+  });
+
+  it('fails fast with 503 and retry-after while NATS is disconnected', async () => {
+    let reached = false;
+    serveAsk(() => {
+      reached = true;
+      return { ok: true, status: 'answered', sessionId: 's', agent: 'hr', text: 'x' };
+    });
+    const started = Date.now();
+    const r = await ask(app({ connected: () => false }), { text: 'hi' });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.json().error.message).toMatch(/message bus/);
+    expect(reached).toBe(false);
   });
 
   it('requires a bearer key when keys are configured', async () => {

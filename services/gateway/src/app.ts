@@ -37,9 +37,13 @@ export interface GatewayDeps {
   timeoutMs: number;
   apiKeys: readonly string[];
   isReady: () => boolean;
+  /** False while the NATS connection is down: requests then fail fast instead of waiting. */
+  isConnected?: () => boolean;
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
+  if (body.error.code === 'agent_unavailable' || body.error.code === 'rate_limited')
+    reply.header('retry-after', '1');
   return reply.code(ErrorCodes[body.error.code].httpStatus).header('x-request-id', requestId).send(body);
 }
 
@@ -144,6 +148,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         throw new SwitchboardError('invalid_request', 'send JSON with content-type application/json');
       }
       const body = validateAskRequest(req.body);
+      if (deps.isConnected && !deps.isConnected()) {
+        throw new SwitchboardError('agent_unavailable', 'the message bus is unavailable; retry shortly', {
+          retryAfterMs: 1000,
+        });
+      }
       const h = natsHeaders();
       h.set(HeaderNames.requestId, requestId);
       const traceparent = req.headers.traceparent;
@@ -176,6 +185,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     try {
       const id = SessionId.safeParse(req.params.id);
       if (!id.success) throw new SwitchboardError('invalid_request', 'invalid session id');
+      if (deps.isConnected && !deps.isConnected()) {
+        throw new SwitchboardError('agent_unavailable', 'the message bus is unavailable; retry shortly');
+      }
       const stored = await deps.natsGuard
         .execute(() => deps.store.get(id.data))
         .catch((err: unknown) => {

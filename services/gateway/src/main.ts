@@ -40,6 +40,7 @@ const app = buildGateway({
   timeoutMs: config.GATEWAY_TIMEOUT_MS,
   apiKeys: config.GATEWAY_API_KEYS,
   isReady: rt.isReady,
+  isConnected: rt.isConnected,
 });
 await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
 rt.setReady(true);
