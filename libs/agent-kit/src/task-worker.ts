@@ -72,10 +72,11 @@ function publishEvents(
     answered,
     { eventId: `${task.taskId}.${answered}`, type: answered, ...common, data: { opened: outcome.opened } },
   ]);
-  for (const e of outcome.events ?? []) {
+  (outcome.events ?? []).forEach((e, i) => {
     const type = `${agent}.${e.kind}`;
-    list.push([type, { eventId: `${task.taskId}.${type}`, type, ...common, data: e.data }]);
-  }
+    // Indexed: two changes of one kind in one turn are two events; a rerun of the turn repeats both ids.
+    list.push([type, { eventId: `${task.taskId}.${type}.${i}`, type, ...common, data: e.data }]);
+  });
   return Promise.all(
     list.map(([type, ev]) => {
       const [domain, kind] = type.split('.') as [string, string];

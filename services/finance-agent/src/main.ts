@@ -6,5 +6,5 @@ await runAgentMain({
   profile: financeProfile,
   version: '0.1.0',
   defaultOpsPort: 9412,
-  createEngine: ({ rt }) => createFinanceEngine({ nc: rt.nc, log: rt.log }),
+  createEngine: ({ rt }) => createFinanceEngine({ nc: rt.nc, log: rt.log, metrics: rt.metrics }),
 });

@@ -1,0 +1,41 @@
+import { createToolExecutor, type Engine, type Tool, type ToolExecutor } from '@switchboard/agent-kit';
+import type { Logger, Metrics, NatsConnection } from '@switchboard/runtime';
+import { demoEmployees } from '../data/demo.js';
+import { openFinanceStore } from '../store/finance-store.js';
+import { financeTools } from '../tools/index.js';
+import { createOfflineFinanceEngine } from './offline.js';
+
+export { financeTools } from '../tools/index.js';
+export { createOfflineFinanceEngine } from './offline.js';
+export { financeSystemPrompt } from './system-prompt.js';
+
+/** The Finance engine, with the tools and executor it runs on (for an LLM engine to share). */
+export interface FinanceEngine extends Engine {
+  readonly tools: readonly Tool[];
+  readonly executor: ToolExecutor;
+}
+
+/**
+ * Builds the Finance engine: opens (and on first start seeds) the `finance_data` bucket, binds the
+ * tools to it, and answers with the deterministic offline engine. `now` is the clock (tests pin it);
+ * `bucket` overrides the bucket name (tests use one per case).
+ */
+export async function createFinanceEngine(deps: {
+  nc: NatsConnection;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+  bucket?: string;
+}): Promise<FinanceEngine> {
+  const now = deps.now ?? (() => new Date());
+  const store = await openFinanceStore({
+    nc: deps.nc,
+    log: deps.log,
+    now,
+    ...(deps.bucket ? { bucket: deps.bucket } : {}),
+  });
+  const tools = financeTools({ store, now });
+  const executor = createToolExecutor({ agent: 'finance', tools, metrics: deps.metrics });
+  const offline = createOfflineFinanceEngine({ executor, now, knownPeople: demoEmployees.map((e) => e.id) });
+  return { tools, executor, respond: (input, ctx) => offline.respond(input, ctx) };
+}
