@@ -62,8 +62,20 @@ export async function startAgentService(
     instanceId: rt.instanceId,
     log: rt.log,
   });
+  const pollConsumer = setInterval(() => {
+    rt.jsm.consumers
+      .info(Names.tasksStream, Names.agentConsumer(agent))
+      .then((ci) => {
+        rt.metrics.consumerPending.set({ agent }, ci.num_pending);
+        rt.metrics.consumerAckPending.set({ agent }, ci.num_ack_pending);
+        rt.metrics.consumerRedelivered.set({ agent }, ci.num_redelivered);
+      })
+      .catch((err: unknown) => rt.log.debug({ err }, 'consumer info not available'));
+  }, opts.consumerPollMs ?? 5000);
+  pollConsumer.unref();
   return {
     async stop() {
+      clearInterval(pollConsumer);
       await heartbeat
         .stop()
         .catch((err: unknown) => rt.log.warn({ err }, 'could not delete capability card'));

@@ -6,5 +6,15 @@ await runAgentMain({
   profile: financeProfile,
   version: '0.1.0',
   defaultOpsPort: 9412,
-  createEngine: ({ rt }) => createFinanceEngine({ nc: rt.nc, log: rt.log, metrics: rt.metrics }),
+  createEngine: ({ config, rt }) =>
+    createFinanceEngine({
+      nc: rt.nc,
+      log: rt.log,
+      metrics: rt.metrics,
+      llm: {
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        model: config.ANTHROPIC_MODEL,
+      },
+    }),
 });

@@ -6,5 +6,16 @@ await runAgentMain({
   profile: hrProfile,
   version: '0.1.0',
   defaultOpsPort: 9411,
-  createEngine: ({ rt }) => createHrEngine({ nc: rt.nc, log: rt.log }),
+  createEngine: ({ config, rt }) =>
+    createHrEngine({
+      nc: rt.nc,
+      log: rt.log,
+      metrics: rt.metrics,
+      replicas: config.JS_REPLICAS,
+      llm: {
+        apiKey: config.ANTHROPIC_API_KEY,
+        baseURL: config.ANTHROPIC_BASE_URL,
+        model: config.ANTHROPIC_MODEL,
+      },
+    }),
 });

@@ -145,6 +145,16 @@ describe('router on agents.ask', () => {
     expect((await lastTask('finance')).task.text).toBe('ask hr or finance');
   });
 
+  it('queues for a dead agent when no live agent fits, even while other agents are alive', async () => {
+    agents = [view('hr', 0), view('finance', 1)];
+    const r = (await nc.request('agents.ask', 'ask hr please', { timeout: 2000 })).json<{
+      status: string;
+      agent: string;
+    }>();
+    expect(r).toMatchObject({ status: 'queued', agent: 'hr' });
+    expect((await lastTask('hr')).task.text).toBe('ask hr please');
+  });
+
   it('follows the session owner for follow-ups', async () => {
     const at = new Date().toISOString();
     await store.create({

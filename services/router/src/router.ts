@@ -106,11 +106,23 @@ export function createRouteHandler(deps: RouterDeps) {
       const live = (views.find((v) => v.name === owner)?.instances ?? 0) > 0;
       return handOn(req, owner, req.sessionId, false, live, msg, ctx);
     }
-    const alive = views.filter((v) => v.instances > 0);
-    const candidates = alive.length > 0 ? alive : views;
-    const decision = await deps.classifier.classify(req.text, candidates);
+    // Health-aware: a dead agent is a candidate only when no live agent fits the request; then the
+    // task is stored for it (`queued`) instead of being sent to an agent that does not fit.
+    let decision = await deps.classifier.classify(req.text, views);
+    let chosen = decision.agent ? views.find((v) => v.name === decision.agent) : undefined;
+    if (chosen && chosen.instances === 0) {
+      const alive = views.filter((v) => v.instances > 0);
+      if (alive.length > 0) {
+        const second = await deps.classifier.classify(req.text, alive);
+        const liveChoice = second.agent ? alive.find((v) => v.name === second.agent) : undefined;
+        if (liveChoice) {
+          decision = second;
+          chosen = liveChoice;
+        }
+      }
+    }
     metrics.routingDecisions.inc({ agent: decision.agent ?? 'none', method: decision.method });
-    const chosen = decision.agent ? candidates.find((v) => v.name === decision.agent) : undefined;
+    const candidates = views;
     if (!chosen) {
       return {
         ok: true,

@@ -1,9 +1,17 @@
-import { createToolExecutor, type Engine, type Tool, type ToolExecutor } from '@switchboard/agent-kit';
+import {
+  createToolExecutor,
+  type Engine,
+  type LlmSettings,
+  type Tool,
+  type ToolExecutor,
+  withClaude,
+} from '@switchboard/agent-kit';
 import type { Logger, Metrics, NatsConnection } from '@switchboard/runtime';
 import { demoEmployees } from '../data/demo.js';
 import { openFinanceStore } from '../store/finance-store.js';
 import { financeTools } from '../tools/index.js';
 import { createOfflineFinanceEngine } from './offline.js';
+import { financeSystemPrompt } from './system-prompt.js';
 
 export { financeTools } from '../tools/index.js';
 export { createOfflineFinanceEngine } from './offline.js';
@@ -17,7 +25,7 @@ export interface FinanceEngine extends Engine {
 
 /**
  * Builds the Finance engine: opens (and on first start seeds) the `finance_data` bucket, binds the
- * tools to it, and answers with the deterministic offline engine. `now` is the clock (tests pin it);
+ * tools to it, and answers with the deterministic offline engine, or with Claude when `llm` has an API key. `now` is the clock (tests pin it);
  * `bucket` overrides the bucket name (tests use one per case).
  */
 export async function createFinanceEngine(deps: {
@@ -26,6 +34,8 @@ export async function createFinanceEngine(deps: {
   metrics?: Metrics;
   now?: () => Date;
   bucket?: string;
+  /** With an API key, Claude answers on the same tools and the offline engine stands in. */
+  llm?: LlmSettings | undefined;
 }): Promise<FinanceEngine> {
   const now = deps.now ?? (() => new Date());
   const store = await openFinanceStore({
@@ -37,5 +47,14 @@ export async function createFinanceEngine(deps: {
   const tools = financeTools({ store, now });
   const executor = createToolExecutor({ agent: 'finance', tools, metrics: deps.metrics });
   const offline = createOfflineFinanceEngine({ executor, now, knownPeople: demoEmployees.map((e) => e.id) });
-  return { tools, executor, respond: (input, ctx) => offline.respond(input, ctx) };
+  const engine = withClaude({
+    agent: 'finance',
+    llm: deps.llm,
+    offline,
+    executor,
+    system: financeSystemPrompt,
+    metrics: deps.metrics,
+    log: deps.log,
+  });
+  return { tools, executor, respond: (input, ctx) => engine.respond(input, ctx) };
 }

@@ -1,0 +1,51 @@
+import { createGuard, type Logger, type Metrics } from '@switchboard/runtime';
+import type { Engine } from '../engine.js';
+import type { ToolExecutor } from '../tools/executor.js';
+import { createAnthropicClient } from './client.js';
+import { type ClaudeEngineOptions, createClaudeEngine } from './engine.js';
+
+/** LLM settings from an agent's config; without an API key the offline engine answers. */
+export interface LlmSettings {
+  apiKey?: string | undefined;
+  baseURL?: string | undefined;
+  model: string;
+  /** Per-call timeout in ms (default 30 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The engine an agent answers with: its offline engine when no API key is set; otherwise Claude on
+ * the same tools, behind the `llm` breaker, with the offline engine standing in whenever Claude
+ * cannot answer.
+ */
+export function withClaude(opts: {
+  agent: string;
+  llm?: LlmSettings | undefined;
+  offline: Engine;
+  executor: ToolExecutor;
+  system: ClaudeEngineOptions['system'];
+  metrics?: Metrics | undefined;
+  log: Logger;
+}): Engine {
+  const { llm } = opts;
+  if (!llm?.apiKey) {
+    opts.log.info(`no ANTHROPIC_API_KEY: the offline ${opts.agent} engine answers`);
+    return opts.offline;
+  }
+  const timeoutMs = llm.timeoutMs ?? 30_000;
+  // attempts: 1 — the Claude engine retries itself, honouring retry-after.
+  const guard = createGuard(
+    { target: 'llm', timeoutMs, attempts: 1, failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    opts.metrics,
+  );
+  opts.log.info({ model: llm.model }, `the ${opts.agent} engine answers with Claude (offline fallback)`);
+  return createClaudeEngine({
+    client: createAnthropicClient({ apiKey: llm.apiKey, baseURL: llm.baseURL, timeoutMs }),
+    model: llm.model,
+    system: opts.system,
+    executor: opts.executor,
+    guard,
+    fallback: opts.offline,
+    metrics: opts.metrics,
+  });
+}

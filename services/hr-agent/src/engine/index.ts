@@ -1,0 +1,76 @@
+import {
+  createToolExecutor,
+  type Engine,
+  type LlmSettings,
+  type ToolExecutor,
+  withClaude,
+} from '@switchboard/agent-kit';
+import type { Logger, Metrics, NatsConnection } from '@switchboard/runtime';
+import { todayIn } from '../domain/calendar.js';
+import { type HrStore, openHrStore } from '../store.js';
+import { createHrTools } from '../tools/index.js';
+import { createOfflineHrEngine } from './offline.js';
+import { hrSystemPrompt } from './system-prompt.js';
+
+/** The LLM settings; without an API key the offline engine answers everything. */
+export type HrLlmConfig = LlmSettings;
+
+/** Dependencies of the HR engine; all but `nc` and `log` are optional. */
+export interface HrEngineDeps {
+  nc: NatsConnection;
+  log: Logger;
+  /** The clock (tests fix it). */
+  now?: () => Date;
+  /** The company's time zone, for what "today" is (IANA name, default UTC). */
+  timeZone?: string;
+  metrics?: Metrics;
+  llm?: HrLlmConfig | undefined;
+  /** Replicas of the `hr_data` bucket (1 on one server, 3 in a cluster). */
+  replicas?: number;
+  /** Another bucket name than `hr_data` (tests use one per test). */
+  bucket?: string;
+}
+
+/** What {@link createHrEngineParts} builds, for tests and for the engine. */
+export interface HrEngineParts {
+  engine: Engine;
+  offline: Engine;
+  executor: ToolExecutor;
+  store: HrStore;
+}
+
+/**
+ * Builds the HR agent's engine: opens (and on first start seeds) the `hr_data` bucket, defines the
+ * HR tools once, and answers with the offline engine — or with Claude when an API key is
+ * configured, the offline engine standing in whenever Claude cannot answer.
+ */
+export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineParts> {
+  const now = deps.now ?? (() => new Date());
+  const today = () => todayIn(now(), deps.timeZone);
+  const store = await openHrStore(deps.nc, {
+    today,
+    ...(deps.replicas ? { replicas: deps.replicas } : {}),
+    ...(deps.bucket ? { bucket: deps.bucket } : {}),
+  });
+  const executor = createToolExecutor({
+    agent: 'hr',
+    tools: createHrTools({ store, today, now }),
+    metrics: deps.metrics,
+  });
+  const offline = createOfflineHrEngine({ executor, today });
+  const engine = withClaude({
+    agent: 'hr',
+    llm: deps.llm,
+    offline,
+    executor,
+    system: (input) => hrSystemPrompt(input, today()),
+    metrics: deps.metrics,
+    log: deps.log,
+  });
+  return { engine, offline, executor, store };
+}
+
+/** The HR engine (see {@link createHrEngineParts}). */
+export async function createHrEngine(deps: HrEngineDeps): Promise<Engine> {
+  return (await createHrEngineParts(deps)).engine;
+}

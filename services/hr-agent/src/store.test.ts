@@ -1,0 +1,63 @@
+import { encodeJson } from '@switchboard/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HrKeys, openHrStore } from './store.js';
+import { type HrServer, snapshot, startHrServer, testBucket } from './testing/hr-fixture.js';
+
+const today = () => '2026-07-15';
+let hr: HrServer;
+beforeAll(async () => {
+  hr = await startHrServer();
+});
+afterAll(async () => {
+  await hr?.close();
+});
+
+describe('hr store', () => {
+  it('seeds an empty bucket once: a restart or second instance never overwrites changes', async () => {
+    const bucket = testBucket();
+    const first = await openHrStore(hr.nc, { today, bucket });
+    const seeded = await snapshot(first);
+    expect(Object.keys(seeded)).toEqual(
+      expect.arrayContaining([
+        HrKeys.directory,
+        HrKeys.leave('alice'),
+        HrKeys.leave('bob'),
+        HrKeys.leave('carol'),
+        HrKeys.holidays(2026),
+        HrKeys.holidays(2027),
+      ]),
+    );
+    await first.changeLeave('alice', (r) => ({ next: { ...r, annualDays: 99 }, result: null }));
+    const changed = await snapshot(first);
+    // A later start (another instance, next year) only adds what is missing: 2028's holidays.
+    const second = await openHrStore(hr.nc, { today: () => '2027-03-01', bucket });
+    const after = await snapshot(second);
+    expect(after).toMatchObject(changed);
+    expect(Object.keys(after).filter((k) => !(k in changed))).toEqual([HrKeys.holidays(2028)]);
+    expect((await second.leave('alice')).annualDays).toBe(99);
+  });
+
+  it('retries a change that lost a revision race, applying it to the newer record', async () => {
+    const store = await openHrStore(hr.nc, { today, bucket: testBucket() });
+    let calls = 0;
+    let competing: Promise<number> | undefined;
+    await store.changeLeave('dave', (r) => {
+      calls++;
+      // Someone else writes between our read and our write (published first on the same connection).
+      if (calls === 1) competing = store.kv.put(HrKeys.leave('dave'), encodeJson({ ...r, sickDays: 12 }));
+      return { next: { ...r, annualDays: r.annualDays + 1 }, result: null };
+    });
+    await competing;
+    expect(calls).toBe(2);
+    const rec = await store.leave('dave');
+    expect(rec).toMatchObject({ annualDays: 21, sickDays: 12 });
+  });
+
+  it('gives an employee without a record the default entitlement', async () => {
+    const store = await openHrStore(hr.nc, { today, bucket: testBucket() });
+    await store.kv.delete(HrKeys.leave('ivy'));
+    expect(await store.leave('ivy')).toMatchObject({ annualDays: 20, requests: [] });
+    await store.changeLeave('ivy', (r) => ({ next: { ...r, carriedOverDays: 1 }, result: null }));
+    expect(await store.leave('ivy')).toMatchObject({ carriedOverDays: 1 });
+  });
+});

@@ -1,0 +1,141 @@
+// `node scripts/start.mjs` (what `npm start` runs after the build): starts the four services
+// against NATS_URL, prints a working example, and on SIGINT stops everything it started, but not a
+// NATS server it did not start.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { freePort, type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanEnv, http, repoRoot, sleep, spawnTracked, type TrackedProcess, waitFor } from './harness.js';
+
+const run = promisify(execFile);
+
+let nats: NatsServer | undefined;
+let script: TrackedProcess | undefined;
+let servicePids: number[] = [];
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+}, 30_000);
+
+afterAll(async () => {
+  // Whatever the test left behind: the script, then any service it started, by PID.
+  await script?.stop('SIGKILL', 5000);
+  for (const pid of servicePids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  await nats?.stop();
+}, 30_000);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** The direct children of `pid` with their command lines. */
+async function childrenOf(pid: number): Promise<{ pid: number; args: string }[]> {
+  const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', String(pid)]).catch(
+    (err: { code?: number }) => {
+      // ps exits 1 when there are none
+      if (err.code === 1) return { stdout: '' };
+      throw err;
+    },
+  );
+  return stdout
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
+}
+
+async function hasCurl(): Promise<boolean> {
+  try {
+    await run('curl', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('starts the system, prints a working example and stops everything on SIGINT', async () => {
+  const server = nats!;
+  const [gatewayPort, routerPort, hrPort, financePort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  let out = '';
+  script = spawnTracked('start.mjs', process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
+    env: cleanEnv({
+      // start.mjs would otherwise probe 127.0.0.1:4222, which may or may not answer here.
+      NATS_URL: server.url,
+      GATEWAY_PORT: String(gatewayPort),
+      ROUTER_OPS_PORT: String(routerPort),
+      HR_OPS_PORT: String(hrPort),
+      FINANCE_OPS_PORT: String(financePort),
+      LOG_LEVEL: 'warn',
+    }),
+    onOutput: (s) => {
+      out += s;
+    },
+  });
+  const proc = script;
+
+  const until = Date.now() + 45_000;
+  while (!out.includes('Switchboard is running.')) {
+    if (!proc.isRunning()) throw new Error(`start.mjs exited before its banner:\n${proc.output()}`);
+    if (Date.now() > until) throw new Error(`no banner from start.mjs within 45 s:\n${proc.output()}`);
+    await sleep(100);
+  }
+  // The banner is written in one piece; give the pipe a moment in case it was split.
+  await sleep(200);
+
+  const printedGateway = /Gateway\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+  expect(printedGateway?.[1], out).toBe(String(gatewayPort));
+  expect(out).toContain(`NATS       ${server.url}`);
+
+  // The printed curl example, run as printed (or its equivalent with fetch where curl is missing).
+  const curl = /curl -s (\S+) -H '([^']+)' \\\n\s+-d '([^']+)'/.exec(out);
+  expect(curl, out).not.toBeNull();
+  const [, target, header, data] = curl as unknown as [string, string, string, string];
+  expect(target).toBe(`localhost:${gatewayPort}/v1/ask`);
+  let answer: unknown;
+  if (await hasCurl()) {
+    const { stdout } = await run('curl', ['-s', '--max-time', '15', target, '-H', header, '-d', data]);
+    answer = JSON.parse(stdout);
+  } else {
+    const [name, value] = header.split(/:\s*/) as [string, string];
+    answer = (
+      await http(`http://${target}`, { body: data, contentType: name === 'content-type' ? value : undefined })
+    ).body;
+  }
+  expect(answer).toMatchObject({ ok: true, status: 'answered', agent: 'finance' });
+  expect((answer as { text: string }).text).toMatch(/budget/i);
+
+  const children = await childrenOf(proc.pid);
+  servicePids = children.map((c) => c.pid);
+  const names = children.map((c) => /services\/([a-z-]+)\/dist\/main\.js/.exec(c.args)?.[1]).sort();
+  expect(names, JSON.stringify(children)).toEqual(['finance-agent', 'gateway', 'hr-agent', 'router']);
+
+  const sent = Date.now();
+  proc.child.kill('SIGINT');
+  const exit = await Promise.race([proc.exited, sleep(20_000).then(() => undefined)]);
+  expect(exit, `start.mjs still running 20 s after SIGINT:\n${proc.output()}`).toBeDefined();
+  expect(exit).toEqual({ code: 0, signal: null });
+  await waitFor('the services to exit', () => (servicePids.some(isAlive) ? undefined : true), {
+    timeoutMs: Math.max(0, 20_000 - (Date.now() - sent)),
+    intervalMs: 100,
+  });
+  expect(Date.now() - sent).toBeLessThanOrEqual(20_000);
+
+  // The script did not start this nats-server, so it must not have stopped it.
+  expect(isAlive(server.pid()!)).toBe(true);
+  const nc = await connect({ servers: server.url, timeout: 2000 });
+  await nc.flush();
+  await nc.close();
+}, 90_000);
