@@ -1,13 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import {
-  decodeAskRequest,
-  HeaderNames,
-  Names,
-  Subjects,
-  SwitchboardError,
-  type Task,
-} from '@switchboard/contracts';
+import { decodeAskRequest, Names, Subjects, SwitchboardError, type Task } from '@switchboard/contracts';
 import {
   type InFlight,
   type Logger,
@@ -41,7 +34,7 @@ export function serveDirectEndpoint(opts: {
     log: opts.log,
     metrics: opts.metrics,
     inFlight: opts.inFlight,
-    handle: async (msg, { requestId }) => {
+    handle: async (msg, { requestId, traceparent }) => {
       const req = decodeAskRequest(msg.data, { plainText: true });
       if (req.sessionId) {
         const stored = await opts.store.get(req.sessionId);
@@ -67,7 +60,7 @@ export function serveDirectEndpoint(opts: {
       };
       await publishTask(opts.js, task, {
         replyTo: msg.reply,
-        traceparent: msg.headers?.get(HeaderNames.traceparent),
+        traceparent,
       });
       return null;
     },

@@ -12,10 +12,14 @@ import { newId } from './ids.js';
 import type { InFlight } from './lifecycle.js';
 import { type Logger, messageLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { formatTraceparent, nextHop } from './trace.js';
 
 /** What a handler gets besides the message. */
 export interface RequestContext {
   requestId: string;
+  /** The `traceparent` to pass to the next hop (same trace as the caller's, new span). */
+  traceparent: string;
+  /** Carries `requestId`, `subject` and `traceId`. */
   log: Logger;
 }
 
@@ -63,10 +67,11 @@ export function serveEndpoint(opts: {
   const onMessage = async (msg: Msg) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(msg);
-    const log = messageLogger(opts.log, requestId, msg.subject);
+    const trace = nextHop(msg.headers?.get(HeaderNames.traceparent));
+    const log = messageLogger(opts.log, requestId, msg.subject).child({ traceId: trace.traceId });
     let reply: AskReply | null;
     try {
-      reply = await opts.handle(msg, { requestId, log });
+      reply = await opts.handle(msg, { requestId, traceparent: formatTraceparent(trace), log });
     } catch (err) {
       reply = errorReply(err);
       if (isSwitchboardError(err) && err.code !== 'internal') {

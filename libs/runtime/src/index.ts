@@ -11,3 +11,4 @@ export * from './provision.js';
 export * from './service.js';
 export * from './sessions.js';
 export * from './tasks.js';
+export * from './trace.js';

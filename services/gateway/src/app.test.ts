@@ -85,6 +85,27 @@ describe('POST /v1/ask', () => {
     expect(r.headers['x-request-id']).toBeTruthy();
   });
 
+  it('passes the W3C trace context on to NATS and answers with the same trace id', async () => {
+    let seenTp: string | undefined;
+    responder?.unsubscribe();
+    responder = nc.subscribe('agents.ask', {
+      callback: (_err, msg) => {
+        seenTp = msg.headers?.get('traceparent');
+        msg.respond(
+          JSON.stringify({ ok: true, status: 'answered', sessionId: 's1', agent: 'hr', text: 'x' }),
+        );
+      },
+    });
+    const r = await ask(
+      app(),
+      { text: 'hi' },
+      { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    );
+    expect(r.statusCode).toBe(200);
+    expect(seenTp).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(r.headers.traceparent).toBe(seenTp);
+  });
+
   it('answers 202 for queued', async () => {
     serveAsk(() => ({ ok: true, status: 'queued', sessionId: 's1', agent: 'hr', text: 'stored' }));
     expect((await ask(app(), { text: 'hi' })).statusCode).toBe(202);

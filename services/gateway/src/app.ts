@@ -17,10 +17,12 @@ import {
   validateAskRequest,
 } from '@switchboard/contracts';
 import {
+  formatTraceparent,
   type Guard,
   type Logger,
   type Metrics,
   newId,
+  nextHop,
   registerOpsRoutes,
   type SessionStore,
 } from '@switchboard/runtime';
@@ -87,6 +89,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     const requestId =
       (req.headers['x-request-id'] as string | undefined)?.match(/^[A-Za-z0-9_-]{1,64}$/)?.[0] ?? newId();
     (req as { requestId?: string }).requestId = requestId;
+    const incoming = req.headers.traceparent;
+    const trace = nextHop(typeof incoming === 'string' ? incoming : undefined);
+    (req as { traceparent?: string }).traceparent = formatTraceparent(trace);
+    (req as { traceId?: string }).traceId = trace.traceId;
+    reply.header('traceparent', formatTraceparent(trace));
     if (deps.apiKeys.length > 0 && req.url.startsWith('/v1/')) {
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
@@ -142,7 +149,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   app.post('/v1/ask', async (req, reply) => {
     const requestId = (req as { requestId?: string }).requestId!;
-    const log = deps.log.child({ requestId });
+    const log = deps.log.child({ requestId, traceId: (req as { traceId?: string }).traceId });
     try {
       if (!req.headers['content-type']?.includes('application/json')) {
         throw new SwitchboardError('invalid_request', 'send JSON with content-type application/json');
@@ -155,8 +162,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       }
       const h = natsHeaders();
       h.set(HeaderNames.requestId, requestId);
-      const traceparent = req.headers.traceparent;
-      if (typeof traceparent === 'string') h.set(HeaderNames.traceparent, traceparent);
+      h.set(HeaderNames.traceparent, (req as { traceparent?: string }).traceparent!);
       const msg = await deps.natsGuard
         .execute(() =>
           deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }),

@@ -205,6 +205,23 @@ describe('router on agents.ask', () => {
     expect(await taskCount()).toBe(0);
   });
 
+  it("carries the caller's trace id to the task with a new span id, and starts a trace when none came", async () => {
+    const h = headers();
+    h.set(HeaderNames.traceparent, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    nc.publish('agents.ask', 'hr traced', { headers: h });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const tp = (await lastTask('hr')).headers.get(HeaderNames.traceparent);
+    expect(tp).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(tp).not.toContain('00f067aa0ba902b7');
+    nc.publish('agents.ask', 'hr untraced');
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lastTask('hr')).headers.get(HeaderNames.traceparent)).toMatch(
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+    );
+  });
+
   it('keeps the request id from the caller on the task', async () => {
     const h = headers();
     h.set(HeaderNames.requestId, 'caller-req-1');

@@ -4,7 +4,6 @@ import {
   type AskReply,
   type AskRequest,
   decodeAskRequest,
-  HeaderNames,
   type Session,
   SwitchboardError,
   type Task,
@@ -77,7 +76,7 @@ export function createRouteHandler(deps: RouterDeps) {
     await deps.publishGuard.execute(() =>
       publishTask(deps.js, task, {
         replyTo: live ? msg.reply : undefined,
-        traceparent: msg.headers?.get(HeaderNames.traceparent),
+        traceparent: ctx.traceparent,
       }),
     );
     if (live) return null;
