@@ -11,6 +11,10 @@ export function agentEnv(defaultOpsPort: number) {
     AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
     /** How long a task may be held without an ack or in-progress signal, in ms. */
     AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** Timeout of one LLM call, in ms. */
+    AGENT_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /** Timeout of one tool call against the agent's domain store, in ms. */
+    AGENT_TOOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   });
 }
 export type AgentConfig = z.infer<ReturnType<typeof agentEnv>>;

@@ -11,10 +11,12 @@ await runAgentMain({
       nc: rt.nc,
       log: rt.log,
       metrics: rt.metrics,
+      toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS,
       llm: {
         apiKey: config.ANTHROPIC_API_KEY,
         baseURL: config.ANTHROPIC_BASE_URL,
         model: config.ANTHROPIC_MODEL,
+        timeoutMs: config.AGENT_LLM_TIMEOUT_MS,
       },
     }),
 });

@@ -1,5 +1,5 @@
 import { type ErrorCode, isSwitchboardError, issuesOf } from '@switchboard/contracts';
-import type { Metrics } from '@switchboard/runtime';
+import type { Guard, Metrics } from '@switchboard/runtime';
 import type { Tool, ToolContext } from './types.js';
 
 /** A tool's result: its validated output, or a typed error the engine can show or send to the LLM. */
@@ -42,6 +42,11 @@ export function createToolExecutor(opts: {
   tools: readonly Tool[];
   metrics?: Metrics | undefined;
   timeoutMs?: number;
+  /**
+   * The breaker in front of the tools' backend (the agent's domain store): its timeout replaces
+   * `timeoutMs`, and while it is open tools fail fast with `agent_unavailable`.
+   */
+  guard?: Guard | undefined;
 }) {
   const byName = new Map(opts.tools.map((t) => [t.name, t]));
   const timeoutMs = opts.timeoutMs ?? 5000;
@@ -76,12 +81,14 @@ export function createToolExecutor(opts: {
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
       try {
-        const output = await Promise.race([
-          tool.run(parsed.data, ctx),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new ToolTimeout(name, timeoutMs)), timeoutMs);
-          }),
-        ]);
+        const output = opts.guard
+          ? await opts.guard.execute(() => tool.run(parsed.data, ctx))
+          : await Promise.race([
+              tool.run(parsed.data, ctx),
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new ToolTimeout(name, timeoutMs)), timeoutMs);
+              }),
+            ]);
         const checked = tool.output.safeParse(output);
         if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
         count(name, 'ok');
@@ -89,6 +96,10 @@ export function createToolExecutor(opts: {
         return { ok: true, tool: name, output: checked.data };
       } catch (err) {
         if (err instanceof ToolTimeout) {
+          count(name, 'timeout');
+          return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
+        }
+        if (isSwitchboardError(err) && err.code === 'timeout' && opts.guard) {
           count(name, 'timeout');
           return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
         }

@@ -6,7 +6,7 @@ import {
   type ToolExecutor,
   withClaude,
 } from '@switchboard/agent-kit';
-import type { Logger, Metrics, NatsConnection } from '@switchboard/runtime';
+import { createGuard, type Logger, type Metrics, type NatsConnection } from '@switchboard/runtime';
 import { demoEmployees } from '../data/demo.js';
 import { openFinanceStore } from '../store/finance-store.js';
 import { financeTools } from '../tools/index.js';
@@ -34,6 +34,8 @@ export async function createFinanceEngine(deps: {
   metrics?: Metrics;
   now?: () => Date;
   bucket?: string;
+  /** Timeout of one tool call against the `finance_data` bucket, in ms (default 5 s). */
+  toolTimeoutMs?: number;
   /** With an API key, Claude answers on the same tools and the offline engine stands in. */
   llm?: LlmSettings | undefined;
 }): Promise<FinanceEngine> {
@@ -45,7 +47,15 @@ export async function createFinanceEngine(deps: {
     ...(deps.bucket ? { bucket: deps.bucket } : {}),
   });
   const tools = financeTools({ store, now });
-  const executor = createToolExecutor({ agent: 'finance', tools, metrics: deps.metrics });
+  const executor = createToolExecutor({
+    agent: 'finance',
+    tools,
+    metrics: deps.metrics,
+    guard: createGuard(
+      { target: 'finance_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
+      deps.metrics,
+    ),
+  });
   const offline = createOfflineFinanceEngine({ executor, now, knownPeople: demoEmployees.map((e) => e.id) });
   const engine = withClaude({
     agent: 'finance',

@@ -5,7 +5,7 @@ import {
   type ToolExecutor,
   withClaude,
 } from '@switchboard/agent-kit';
-import type { Logger, Metrics, NatsConnection } from '@switchboard/runtime';
+import { createGuard, type Logger, type Metrics, type NatsConnection } from '@switchboard/runtime';
 import { todayIn } from '../domain/calendar.js';
 import { type HrStore, openHrStore } from '../store.js';
 import { createHrTools } from '../tools/index.js';
@@ -27,6 +27,8 @@ export interface HrEngineDeps {
   llm?: HrLlmConfig | undefined;
   /** Replicas of the `hr_data` bucket (1 on one server, 3 in a cluster). */
   replicas?: number;
+  /** Timeout of one tool call against the `hr_data` bucket, in ms (default 5 s). */
+  toolTimeoutMs?: number;
   /** Another bucket name than `hr_data` (tests use one per test). */
   bucket?: string;
 }
@@ -56,6 +58,10 @@ export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineP
     agent: 'hr',
     tools: createHrTools({ store, today, now }),
     metrics: deps.metrics,
+    guard: createGuard(
+      { target: 'hr_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
+      deps.metrics,
+    ),
   });
   const offline = createOfflineHrEngine({ executor, today });
   const engine = withClaude({
