@@ -1,4 +1,4 @@
-import { bootService, ConfigError, createLogger, onShutdownSignal } from '@switchboard/runtime';
+import { bootService, createLogger, loadConfigOrExit, onShutdownSignal } from '@switchboard/runtime';
 import { startAgentService } from './agent-service.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
 import type { Engine } from './engine.js';
@@ -17,17 +17,8 @@ export async function runAgentMain(opts: {
     rt: Awaited<ReturnType<typeof bootService>>;
   }) => Promise<Engine>;
 }): Promise<void> {
-  let config: Readonly<AgentConfig>;
-  try {
-    config = loadAgentConfig(opts.defaultOpsPort);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${opts.profile.name}-agent: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
   const service = `${opts.profile.name}-agent`;
+  const config = loadConfigOrExit(service, () => loadAgentConfig(opts.defaultOpsPort));
   const log = createLogger({ service, instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
   const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT });
   const engine = await opts.createEngine({ config, rt });

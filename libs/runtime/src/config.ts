@@ -57,3 +57,19 @@ export function loadConfig<S extends z.ZodType>(
   }
   return Object.freeze(r.data);
 }
+
+/**
+ * For a composition root: loads the config, or prints the list of problems as `<service>: ...` and
+ * exits with code 2, so a bad value stops the service at start with a readable message.
+ */
+export function loadConfigOrExit<C>(service: string, load: () => C): C {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${service}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,24 +1,15 @@
 import {
   bootService,
-  ConfigError,
   createGuard,
   createLogger,
   createSessionStore,
+  loadConfigOrExit,
   onShutdownSignal,
 } from '@switchboard/runtime';
 import { buildGateway } from './app.js';
-import { type GatewayConfig, loadGatewayConfig } from './config.js';
+import { loadGatewayConfig } from './config.js';
 
-let config: Readonly<GatewayConfig>;
-try {
-  config = loadGatewayConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`gateway: ${err.message}\n`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit('gateway', () => loadGatewayConfig());
 const log = createLogger({ service: 'gateway', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
 const rt = await bootService({ service: 'gateway', config, log });
 const natsGuard = createGuard(

@@ -2,28 +2,19 @@ import { clarifyText } from '@switchboard/classifier';
 import { Names, Subjects } from '@switchboard/contracts';
 import {
   bootService,
-  ConfigError,
   createGuard,
   createLogger,
   createSessionStore,
+  loadConfigOrExit,
   onShutdownSignal,
   serveEndpoint,
 } from '@switchboard/runtime';
 import { createClassifier } from './classify/setup.js';
-import { loadRouterConfig, type RouterConfig } from './config.js';
+import { loadRouterConfig } from './config.js';
 import { watchRegistry } from './registry-view.js';
 import { createRouteHandler } from './router.js';
 
-let config: Readonly<RouterConfig>;
-try {
-  config = loadRouterConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`router: ${err.message}\n`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit('router', () => loadRouterConfig());
 const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
 const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
 const registry = await watchRegistry({ kv: rt.buckets.agents, log });
