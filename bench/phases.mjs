@@ -1,0 +1,262 @@
+// The bench's phases. Each starts its own nats-server (temp store) and the processes it measures,
+// runs its load steps, and stops what it started before the next phase begins.
+import { loadavg } from 'node:os';
+import { connect } from '@nats-io/transport-node';
+import { freePort } from '@switchboard/runtime/testing';
+import { subject as baselineSubject, startBaseline } from './baseline.mjs';
+import { httpSender, judgeLlmReply, natsSender, runLoad } from './load.mjs';
+import {
+  cpuMs,
+  memoryMB,
+  root,
+  spawnNode,
+  spawnService,
+  stop,
+  tail,
+  waitForLine,
+  waitReady,
+} from './services.mjs';
+
+/** A realistic first HR question: a new session every time. */
+export const QUESTION = JSON.stringify({ text: 'how many vacation days do I have?', userId: 'alice' });
+const LLM_DELAY_MS = 100;
+const SCALE_CONCURRENCY = 8;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Messages into and out of the server so far (every publish, request, reply, ack, KV op). */
+async function serverCounters(nats) {
+  const varz = await (await fetch(`http://127.0.0.1:${nats.monitorPort}/varz`)).json();
+  return { msgsIn: varz.in_msgs, msgsOut: varz.out_msgs };
+}
+
+/** CPU ms of each process in `procs` (`{name: pid}`) and of the bench itself. */
+function cpuSnapshot(procs) {
+  const out = {};
+  for (const [name, pid] of Object.entries(procs)) out[name] = cpuMs(pid);
+  const u = process.cpuUsage();
+  out.bench = (u.user + u.system) / 1000;
+  return out;
+}
+
+const perRequest = (before, after, n, scale) => {
+  const out = {};
+  for (const k of Object.keys(after))
+    out[k] = n ? Math.round((scale * (after[k] - before[k])) / n) / 100 : null;
+  return out;
+};
+
+/**
+ * One load step. Besides throughput and latency it records, per request inside the measured
+ * window, the CPU time of each process in `procs` (µs) and the messages into and out of the server.
+ */
+export async function step(ctx, nats, id, send, inFlight, procs, extra = {}) {
+  let before;
+  let after;
+  const at = (ms, set) =>
+    setTimeout(() => {
+      const cpu = cpuSnapshot(procs);
+      const us = Number(process.hrtime.bigint() / 1000n);
+      set(serverCounters(nats).then((server) => ({ cpu, server, us })));
+    }, ms);
+  at(ctx.warmupMs, (p) => {
+    before = p;
+  });
+  at(ctx.warmupMs + ctx.durationMs, (p) => {
+    after = p;
+  });
+  const load = await runLoad({ send, inFlight, warmupMs: ctx.warmupMs, durationMs: ctx.durationMs });
+  while (!after) await sleep(5);
+  const [b, a] = await Promise.all([before, after]);
+  const row = {
+    id,
+    ...extra,
+    ...load,
+    cpuUsPerRequest: perRequest(b.cpu, a.cpu, load.requests, 100_000),
+    serverPerRequest: perRequest(b.server, a.server, load.requests, 100),
+    // Runnable processes on the machine (the bench's own included): above the CPU count, others compete.
+    loadAvg1m: Math.round(loadavg()[0] * 100) / 100,
+  };
+  // The measured window on the monotonic clock V8's profiler also uses (not part of the results).
+  Object.defineProperty(row, 'windowUs', { value: [b.us, a.us], enumerable: false });
+  ctx.say(
+    `${id}${extra.instances ? ` x${extra.instances}` : ''} @${inFlight}: ${load.throughput} req/s, p50 ${load.p50} p99 ${load.p99} ms, ${load.errors} errors`,
+  );
+  return row;
+}
+
+export const requester = (url) => connect({ servers: url, name: 'bench-requester', noAsyncTraces: true });
+
+/** Sends `payload` until the reply is `answered` (the router has seen the agents' cards). */
+export async function untilAnswered(nc, subj, payload, timeoutMs = 20_000) {
+  const send = natsSender(nc, subj, payload, { timeoutMs: 2000 });
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await send().catch((e) => e.message);
+    if (last === true) return;
+    await sleep(100);
+  }
+  throw new Error(`${subj} never answered (last: ${last})`);
+}
+
+/** Scenario 1: the bare three-hop pipeline at 1 and 64 in flight. */
+export async function baselinePhase(ctx, { profile = false } = {}) {
+  const nats = await ctx.startNats();
+  const nc = await requester(nats.url);
+  try {
+    const [relay, worker] = await startBaseline(nc, nats.url, {
+      logDir: ctx.logDir,
+      profileDir: profile ? ctx.profileDir : undefined,
+    });
+    const procs = { 'nats-server': nats.pid(), relay: relay.pid, worker: worker.pid };
+    const send = natsSender(nc, baselineSubject, QUESTION, { judge: () => true });
+    const rows = [];
+    for (const n of ctx.inFlights)
+      rows.push(await step(ctx, nats, 'baseline', send, n, procs, { inFlight: n }));
+    await Promise.all([stop(relay), stop(worker)]);
+    return rows;
+  } finally {
+    await nc.close();
+    await ctx.stopNats(nats);
+  }
+}
+
+const serviceEnv = (url, extra) => ({
+  NATS_URL: url,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  ANTHROPIC_API_KEY: undefined,
+  ANTHROPIC_BASE_URL: undefined,
+  ...extra,
+});
+
+/** Starts the four services one after another (so each start-to-ready time is its own). */
+export async function startSystem(ctx, url, { profile = [], only } = {}) {
+  const list = [
+    ['hr-agent', 'OPS_PORT'],
+    ['finance-agent', 'OPS_PORT'],
+    ['router', 'OPS_PORT'],
+    ['gateway', 'GATEWAY_PORT'],
+  ];
+  const procs = {};
+  for (const [name, portVar] of list) {
+    if (only && !only.includes(name)) continue;
+    const port = await freePort();
+    const nodeArgs = profile.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}/${name}`] : [];
+    const p = spawnService(name, name, {
+      env: serviceEnv(url, { [portVar]: String(port), INSTANCE_ID: `bench-${name}` }),
+      logDir: ctx.logDir,
+      nodeArgs,
+    });
+    p.port = port;
+    await waitReady(p, port);
+    procs[name] = p;
+  }
+  return procs;
+}
+
+/** Scenarios 2, 3 and 5: agents.ask and the gateway at 1 and 64 in flight; memory and readiness. */
+export async function systemPhase(ctx) {
+  const nats = await ctx.startNats();
+  const nc = await requester(nats.url);
+  const procs = await startSystem(ctx, nats.url);
+  try {
+    await untilAnswered(nc, 'agents.ask', QUESTION);
+    await sleep(500);
+    const services = {};
+    for (const [name, p] of Object.entries(procs)) {
+      services[name] = { readyMs: Math.round(p.readyMs), rssIdleMB: memoryMB(p.pid).rss };
+    }
+    const pids = { 'nats-server': nats.pid() };
+    for (const [name, p] of Object.entries(procs)) pids[name] = p.pid;
+    const afterLoad = (names) => {
+      for (const name of names) {
+        const m = memoryMB(procs[name].pid);
+        const s = services[name];
+        s.rssAfterLoadMB = Math.max(s.rssAfterLoadMB ?? 0, m.rss);
+        s.peakRssMB = m.hwm;
+      }
+    };
+    const rows = [];
+    const { gateway, ...natsSide } = pids;
+    void gateway;
+    const ask = natsSender(nc, 'agents.ask', QUESTION);
+    for (const n of ctx.inFlights)
+      rows.push(await step(ctx, nats, 'agents.ask', ask, n, natsSide, { inFlight: n }));
+    afterLoad(['router', 'hr-agent', 'finance-agent']);
+    for (const n of ctx.inFlights) {
+      const post = httpSender(procs.gateway.port, '/v1/ask', QUESTION, { inFlight: n });
+      rows.push(await step(ctx, nats, 'gateway', post, n, pids, { inFlight: n }));
+      post.close();
+    }
+    afterLoad(Object.keys(procs));
+    return { rows, services };
+  } finally {
+    await Promise.all(Object.values(procs).map((p) => stop(p)));
+    await nc.close();
+    await ctx.stopNats(nats);
+  }
+}
+
+async function llmRequests(port) {
+  const r = await fetch(`http://127.0.0.1:${port}/stats`);
+  return (await r.json()).requests;
+}
+
+/** Scenario 4: 1, 2 and 4 hr-agent instances whose engine is a fake LLM answering in 100 ms. */
+export async function scalingPhase(ctx, { counts = [1, 2, 4], profile = false } = {}) {
+  const nats = await ctx.startNats();
+  const nc = await requester(nats.url);
+  const llm = spawnNode('fake-llm', `${root}/bench/fake-llm.mjs`, {
+    logDir: ctx.logDir,
+    args: [String(LLM_DELAY_MS)],
+  });
+  const agents = [];
+  try {
+    await waitForLine(llm, 'listening');
+    const llmPort = Number(tail(llm.logFile).match(/listening (\d+)/)[1]);
+    const rows = [];
+    const readyMs = [];
+    const llmBefore = await llmRequests(llmPort);
+    for (const n of counts) {
+      while (agents.length < n) {
+        const i = agents.length + 1;
+        const port = await freePort();
+        const p = spawnService(`hr-agent-${i}`, 'hr-agent', {
+          env: serviceEnv(nats.url, {
+            OPS_PORT: String(port),
+            INSTANCE_ID: `bench-hr-${i}`,
+            AGENT_CONCURRENCY: String(SCALE_CONCURRENCY),
+            ANTHROPIC_API_KEY: 'fake',
+            ANTHROPIC_BASE_URL: `http://127.0.0.1:${llmPort}`,
+          }),
+          logDir: ctx.logDir,
+          nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}/hr-agent-llm-${i}`] : [],
+        });
+        readyMs.push(Math.round(await waitReady(p, port)));
+        agents.push(p);
+      }
+      if (n === counts[0]) await untilAnswered(nc, 'agents.hr.ask', QUESTION);
+      const pids = { 'nats-server': nats.pid() };
+      for (const p of agents) pids[p.name] = p.pid;
+      const inFlight = SCALE_CONCURRENCY * n * 2;
+      const send = natsSender(nc, 'agents.hr.ask', QUESTION, { judge: judgeLlmReply });
+      rows.push(await step(ctx, nats, 'scaling', send, inFlight, pids, { instances: n, inFlight }));
+    }
+    const llmCalls = (await llmRequests(llmPort)) - llmBefore;
+    const scaling = {
+      llmDelayMs: LLM_DELAY_MS,
+      concurrencyPerInstance: SCALE_CONCURRENCY,
+      subject: 'agents.hr.ask',
+      llmRequests: llmCalls,
+      llmUsed: llmCalls > 0,
+      readyMs,
+    };
+    if (!scaling.llmUsed) ctx.say('the fake LLM got no request: the hr-agent is not using the Claude engine');
+    return { rows, scaling };
+  } finally {
+    await Promise.all(agents.map((p) => stop(p)));
+    await stop(llm);
+    await nc.close();
+    await ctx.stopNats(nats);
+  }
+}

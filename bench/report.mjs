@@ -1,0 +1,125 @@
+// Ratios to the baseline, the targets of issue #7 judged against what was measured, and the
+// markdown table the README includes (bench/results/latest.md).
+
+const r2 = (x) => Math.round(x * 100) / 100;
+
+/** Adds `vsBaseline` (throughput, p50, p99 as multiples of the baseline at the same in-flight). */
+export function addRatios(rows) {
+  const base = new Map(rows.filter((r) => r.id === 'baseline').map((r) => [r.inFlight, r]));
+  for (const r of rows) {
+    const b = base.get(r.inFlight);
+    if (!b || r.id === 'scaling') continue;
+    r.vsBaseline = {
+      throughput: r2(r.throughput / b.throughput),
+      p50: r2(r.p50 / b.p50),
+      p99: r2(r.p99 / b.p99),
+    };
+  }
+  const one = rows.find((r) => r.id === 'scaling' && r.instances === 1);
+  for (const r of rows.filter((x) => x.id === 'scaling')) {
+    r.linearity = one ? r2(r.throughput / (r.instances * one.throughput)) : null;
+  }
+  return rows;
+}
+
+/** The targets of issue #7: what was asked, what was measured, and whether it was met. */
+export function judgeTargets(results) {
+  const rows = results.scenarios;
+  const find = (id, inFlight) => rows.find((r) => r.id === id && r.inFlight === inFlight);
+  const b1 = find('baseline', 1);
+  const b64 = find('baseline', 64);
+  const a1 = find('agents.ask', 1);
+  const a64 = find('agents.ask', 64);
+  const s4 = rows.find((r) => r.id === 'scaling' && r.instances === 4);
+  const targets = [];
+  const add = (name, target, measured, pass) => targets.push({ name, target, measured, pass });
+  if (a64 && b64) {
+    add(
+      'agents.ask throughput at 64 in flight',
+      '>= 0.5 x baseline',
+      a64.vsBaseline.throughput,
+      a64.vsBaseline.throughput >= 0.5,
+    );
+    add('agents.ask p99 at 64 in flight', '<= 2 x baseline p99', a64.vsBaseline.p99, a64.vsBaseline.p99 <= 2);
+  }
+  if (a1 && b1) {
+    const limit = r2(b1.p50 + 2);
+    add('agents.ask p50 at 1 in flight (ms)', `<= baseline p50 + 2 ms = ${limit}`, a1.p50, a1.p50 <= limit);
+  }
+  if (s4) {
+    const measured = s4.linearity;
+    add(
+      'scaling 1 -> 4 hr-agents, 100 ms LLM',
+      '>= 0.9 of linear',
+      measured,
+      results.scaling.llmUsed && measured >= 0.9,
+    );
+  }
+  for (const [name, s] of Object.entries(results.services)) {
+    if (s.peakRssMB !== undefined) add(`${name} peak RSS (MB)`, '< 150', s.peakRssMB, s.peakRssMB < 150);
+    if (s.readyMs !== undefined)
+      add(`${name} start to /readyz 200 (ms)`, '<= 2000', s.readyMs, s.readyMs <= 2000);
+  }
+  const errors = rows.reduce((n, r) => n + r.errors, 0);
+  add('errors in all load steps', '0', errors, errors === 0);
+  return targets;
+}
+
+const cell = (v) => (v === undefined || v === null ? '' : String(v));
+
+/** The markdown summary: scenario table, scaling, services, targets. */
+export function toMarkdown(results) {
+  const lines = [];
+  const m = results.machine;
+  lines.push(
+    `Measured ${results.date} on ${m.cpus} × ${m.cpuModel}, node ${m.node}, nats-server ${m.natsServer}; ` +
+      `commit ${results.source?.commit}${results.source?.uncommittedFiles ? ` with ${results.source.uncommittedFiles} uncommitted files` : ''}; ` +
+      `${results.settings.warmupMs} ms warm-up, then ${results.settings.durationMs} ms per step; ` +
+      `load average ${m.loadAvg1mAtStart} at the start (${m.cpus} CPUs: above that, other work competed).`,
+    '',
+    '| scenario | in flight | req/s | × baseline | p50 ms | p90 ms | p99 ms | p99 × baseline | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const r of results.scenarios) {
+    const name = r.id === 'scaling' ? `hr-agent ×${r.instances}, fake LLM 100 ms` : r.id;
+    const ratio = r.id === 'scaling' ? `${cell(r.linearity)} of linear` : cell(r.vsBaseline?.throughput);
+    lines.push(
+      `| ${name} | ${r.inFlight} | ${r.throughput} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${cell(r.vsBaseline?.p99)} | ${r.errors} |`,
+    );
+  }
+  lines.push(
+    '',
+    'Cost per request inside the measured window: CPU µs of each process, and what the server saw.',
+    '',
+    '| scenario | in flight | CPU µs per request | msgs into server | msgs out of server | load avg |',
+    '| --- | ---: | --- | ---: | ---: | ---: |',
+  );
+  for (const r of results.scenarios) {
+    const cpu = Object.entries(r.cpuUsPerRequest ?? {})
+      .map(([k, v]) => `${k} ${Math.round(v)}`)
+      .join(', ');
+    const s = r.serverPerRequest ?? {};
+    const name = r.id === 'scaling' ? `hr-agent ×${r.instances}` : r.id;
+    lines.push(
+      `| ${name} | ${r.inFlight} | ${cpu} | ${cell(s.msgsIn)} | ${cell(s.msgsOut)} | ${cell(r.loadAvg1m)} |`,
+    );
+  }
+  lines.push('', '| service | start to ready ms | RSS idle MB | RSS after load MB | peak RSS MB |');
+  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, s] of Object.entries(results.services)) {
+    lines.push(
+      `| ${name} | ${cell(s.readyMs)} | ${cell(s.rssIdleMB)} | ${cell(s.rssAfterLoadMB)} | ${cell(s.peakRssMB)} |`,
+    );
+  }
+  lines.push('', '| target | wanted | measured | met |', '| --- | --- | ---: | :---: |');
+  for (const t of results.targets)
+    lines.push(`| ${t.name} | ${t.target} | ${t.measured} | ${t.pass ? 'yes' : '**no**'} |`);
+  if (results.scaling && !results.scaling.llmUsed) {
+    lines.push(
+      '',
+      '_The fake LLM received no request: the agents did not use the Claude engine, so the scaling rows measure the offline engine, not a 100 ms LLM._',
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
