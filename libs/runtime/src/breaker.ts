@@ -70,7 +70,12 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
     },
   );
-  const timeoutPolicy = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
+  // abortOnReturn: false — aborting every call's signal on return cost ~10% of router CPU and
+  // piled up abort listeners; the signal is still aborted when the call times out.
+  const timeoutPolicy = timeout(opts.timeoutMs, {
+    strategy: TimeoutStrategy.Aggressive,
+    abortOnReturn: false,
+  });
   const policy = wrap(retryPolicy, breaker, timeoutPolicy);
 
   metrics?.breakerState.set({ target: opts.target }, 0);

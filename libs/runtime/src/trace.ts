@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** A parsed W3C `traceparent`: version 00, 32-hex trace id, 16-hex parent span id, flags. */
 export interface TraceContext {
@@ -28,8 +28,22 @@ export function formatTraceparent(t: TraceContext): string {
 export function nextHop(incoming: string | undefined | null): TraceContext {
   const parent = parseTraceparent(incoming);
   return {
-    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: parent?.traceId ?? randomHex(16),
+    spanId: randomHex(8),
     flags: parent?.flags ?? '01',
   };
+}
+
+// Random bytes drawn from a pooled buffer: one randomFillSync per 512 ids instead of one per id.
+const pool = Buffer.alloc(8192);
+let offset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return /^0+$/.test(hex) ? randomHex(bytes) : hex;
 }
