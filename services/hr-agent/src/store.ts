@@ -62,10 +62,32 @@ export function createHrStore(kv: KV, opts: { today: () => string }) {
     };
   };
 
+  const parseDirectory = (value: Uint8Array) =>
+    parseWith(Directory, decodeJson(value, 'directory'), 'directory').employees;
+  // The directory is read by almost every tool call: a KV watch keeps a parsed copy current, so
+  // reads cost no round trip and no parse. Until the watch delivers, reads go to the bucket.
+  let cached: Employee[] | undefined;
+  let watching = false;
+  const watchDirectory = async () => {
+    watching = true;
+    try {
+      const updates = await kv.watch({ key: HrKeys.directory });
+      for await (const e of updates) {
+        const value = liveValue(e);
+        cached = value ? parseDirectory(value) : undefined;
+      }
+    } catch {
+      cached = undefined;
+    } finally {
+      watching = false;
+    }
+  };
   const employees = async (): Promise<Employee[]> => {
+    if (!watching) void watchDirectory();
+    if (cached) return cached;
     const value = liveValue(await kv.get(HrKeys.directory));
     if (!value) throw new SwitchboardError('agent_unavailable', 'the HR directory is not loaded yet');
-    return parseWith(Directory, decodeJson(value, 'directory'), 'directory').employees;
+    return parseDirectory(value);
   };
 
   return {
