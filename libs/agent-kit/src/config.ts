@@ -13,6 +13,8 @@ export function agentEnv(defaultOpsPort: number) {
     AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Timeout of one LLM call, in ms. */
     AGENT_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /** How long the LLM breaker stays open before a trial call, in ms. */
+    AGENT_LLM_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Timeout of one tool call against the agent's domain store, in ms. */
     AGENT_TOOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   });

@@ -33,7 +33,17 @@ export async function startHeartbeat(opts: {
     startedAt,
     heartbeatAt: new Date().toISOString(),
   });
-  await opts.kv.put(key, encodeJson(card()));
+  // The first write is retried: on a cold cluster the bucket's leader may not be elected yet.
+  for (let attempt = 0, delay = 100; ; attempt++, delay = Math.min(delay * 2, 2000)) {
+    try {
+      await opts.kv.put(key, encodeJson(card()));
+      break;
+    } catch (err) {
+      if (attempt >= 15) throw err;
+      opts.log.warn({ err, attempt }, 'capability card not written yet; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
   const timer = setInterval(
     () => {
       opts.kv.put(key, encodeJson(card())).catch((err: unknown) => {

@@ -22,7 +22,9 @@ export interface GuardOptions {
   timeoutMs: number;
   /** Attempts in all, including the first (1 = no retry). */
   attempts?: number;
-  /** Consecutive failures that open the breaker. */
+  /** Longest wait between two attempts, in ms (exponential backoff from 50 ms). */
+  maxBackoffMs?: number;
+  /** Consecutive failed calls (after their retries) that open the breaker. */
   failureThreshold?: number;
   /** How long the breaker stays open before one trial call, in milliseconds. */
   halfOpenAfterMs?: number;
@@ -54,7 +56,7 @@ function defaultIsFailure(err: Error): boolean {
 }
 
 /**
- * Wraps a dependency in timeout → retry (exponential backoff) → circuit breaker, with the breaker
+ * Wraps a dependency in circuit breaker → retry (exponential backoff) → timeout per attempt, with the breaker
  * state exported as `switchboard_circuit_breaker_state{target}`.
  */
 export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
@@ -67,7 +69,7 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
     handleWhen((err) => isFailure(err) && !(err instanceof BrokenCircuitError)),
     {
       maxAttempts: Math.max(0, (opts.attempts ?? 1) - 1),
-      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: opts.maxBackoffMs ?? 1000 }),
     },
   );
   // abortOnReturn: false — aborting every call's signal on return cost ~10% of router CPU and
@@ -76,7 +78,9 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
     strategy: TimeoutStrategy.Aggressive,
     abortOnReturn: false,
   });
-  const policy = wrap(retryPolicy, breaker, timeoutPolicy);
+  // The breaker counts calls, not attempts: a call whose retries ride out a short outage (a leader
+  // election) is one success, and one that fails after all its retries is one failure.
+  const policy = wrap(breaker, retryPolicy, timeoutPolicy);
 
   metrics?.breakerState.set({ target: opts.target }, 0);
   breaker.onStateChange((s) => {

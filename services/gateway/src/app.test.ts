@@ -144,6 +144,28 @@ describe('POST /v1/ask', () => {
     expect(reached).toBe(false);
   });
 
+  it('refuses a JSON body with invalid UTF-8 instead of repairing it', async () => {
+    let reached = false;
+    serveAsk(() => {
+      reached = true;
+      return { ok: true, status: 'answered', sessionId: 's', agent: 'hr', text: 'x' };
+    });
+    const payload = Buffer.concat([
+      Buffer.from('{"text":"hi '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const r = await app().inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'invalid_request', message: 'payload is not valid UTF-8' });
+    expect(reached).toBe(false);
+  });
+
   it('refuses a body that is not JSON', async () => {
     const r = await app().inject({
       method: 'POST',

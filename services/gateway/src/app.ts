@@ -4,6 +4,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   AskReply,
   type AskReplyError,
+  decodeAskRequest,
   decodeJson,
   ErrorCodes,
   encodeJson,
@@ -14,7 +15,6 @@ import {
   Subjects,
   SwitchboardError,
   toSessionView,
-  validateAskRequest,
 } from '@switchboard/contracts';
 import {
   formatTraceparent,
@@ -81,6 +81,9 @@ function natsFailure(err: unknown): SwitchboardError {
  */
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: Limits.maxPayloadBytes });
+  // JSON bodies stay bytes here and go through the contracts' strict decoder (UTF-8 checked, size
+  // and schema enforced) exactly like a NATS payload, instead of a lenient parse.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const { metrics } = deps;
 
   app.addHook('onRequest', async (req, reply) => {
@@ -154,7 +157,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       if (!req.headers['content-type']?.includes('application/json')) {
         throw new SwitchboardError('invalid_request', 'send JSON with content-type application/json');
       }
-      const body = validateAskRequest(req.body);
+      const body = decodeAskRequest(req.body as Buffer, { plainText: false });
       if (deps.isConnected && !deps.isConnected()) {
         throw new SwitchboardError('agent_unavailable', 'the message bus is unavailable; retry shortly', {
           retryAfterMs: 1000,

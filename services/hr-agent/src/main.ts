@@ -18,6 +18,7 @@ await runAgentMain({
         baseURL: config.ANTHROPIC_BASE_URL,
         model: config.ANTHROPIC_MODEL,
         timeoutMs: config.AGENT_LLM_TIMEOUT_MS,
+        halfOpenAfterMs: config.AGENT_LLM_HALF_OPEN_MS,
       },
     }),
 });

@@ -24,8 +24,15 @@ const handler = createRouteHandler({
   store: createSessionStore(rt.buckets.sessions),
   registry,
   classifier: createClassifier(config, rt.metrics, log),
+  // Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, NATS-NOTES): ~20 s budget.
   publishGuard: createGuard(
-    { target: 'jetstream', timeoutMs: config.ROUTER_PUBLISH_TIMEOUT_MS, attempts: 3, failureThreshold: 10 },
+    {
+      target: 'jetstream',
+      timeoutMs: config.ROUTER_PUBLISH_TIMEOUT_MS,
+      attempts: config.ROUTER_PUBLISH_ATTEMPTS,
+      maxBackoffMs: 2000,
+      failureThreshold: 10,
+    },
     rt.metrics,
   ),
   metrics: rt.metrics,

@@ -73,12 +73,20 @@ export function createRouteHandler(deps: RouterDeps) {
       await deps.store.create(session);
       metrics.sessions.inc({ agent, event: 'opened' });
     }
-    await deps.publishGuard.execute(() =>
-      publishTask(deps.js, task, {
-        replyTo: live ? msg.reply : undefined,
-        traceparent: ctx.traceparent,
-      }),
-    );
+    await deps.publishGuard
+      .execute(() =>
+        publishTask(deps.js, task, {
+          replyTo: live ? msg.reply : undefined,
+          traceparent: ctx.traceparent,
+        }),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof SwitchboardError) throw err;
+        throw new SwitchboardError('agent_unavailable', 'the task store is unavailable; retry shortly', {
+          cause: err,
+          retryAfterMs: 1000,
+        });
+      });
     if (live) return null;
     ctx.log.info({ agent, sessionId }, 'no live instance: task queued');
     return {

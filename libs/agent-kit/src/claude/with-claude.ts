@@ -11,6 +11,8 @@ export interface LlmSettings {
   model: string;
   /** Per-call timeout in ms (default 30 s). */
   timeoutMs?: number;
+  /** How long the `llm` breaker stays open before a trial call, in ms (default 30 s). */
+  halfOpenAfterMs?: number;
 }
 
 /**
@@ -35,7 +37,13 @@ export function withClaude(opts: {
   const timeoutMs = llm.timeoutMs ?? 30_000;
   // attempts: 1 — the Claude engine retries itself, honouring retry-after.
   const guard = createGuard(
-    { target: 'llm', timeoutMs, attempts: 1, failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    {
+      target: 'llm',
+      timeoutMs,
+      attempts: 1,
+      failureThreshold: 5,
+      halfOpenAfterMs: llm.halfOpenAfterMs ?? 30_000,
+    },
     opts.metrics,
   );
   opts.log.info({ model: llm.model }, `the ${opts.agent} engine answers with Claude (offline fallback)`);

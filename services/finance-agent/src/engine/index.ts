@@ -34,6 +34,8 @@ export async function createFinanceEngine(deps: {
   metrics?: Metrics;
   now?: () => Date;
   bucket?: string;
+  /** Replicas of the `finance_data` bucket (1 on one server, 3 in a cluster). */
+  replicas?: number;
   /** Timeout of one tool call against the `finance_data` bucket, in ms (default 5 s). */
   toolTimeoutMs?: number;
   /** With an API key, Claude answers on the same tools and the offline engine stands in. */
@@ -44,6 +46,7 @@ export async function createFinanceEngine(deps: {
     nc: deps.nc,
     log: deps.log,
     now,
+    ...(deps.replicas ? { replicas: deps.replicas } : {}),
     ...(deps.bucket ? { bucket: deps.bucket } : {}),
   });
   const tools = financeTools({ store, now });

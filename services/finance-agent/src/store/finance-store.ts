@@ -122,12 +122,17 @@ export async function seedFinanceData(kv: KV, now: Date): Promise<number> {
 
 /** Opens (creating if needed) the Finance bucket and seeds it on first start. */
 export async function openFinanceStore(deps: {
+  /** Replicas of the `finance_data` bucket (1 on one server, 3 in a cluster). */
+  replicas?: number;
   nc: NatsConnection;
   log: Logger;
   now?: () => Date;
   bucket?: string;
 }): Promise<FinanceStore> {
-  const kv = await new Kvm(deps.nc).create(deps.bucket ?? FinanceBucket, { history: 1 });
+  const kv = await new Kvm(deps.nc).create(deps.bucket ?? FinanceBucket, {
+    history: 1,
+    replicas: deps.replicas ?? 1,
+  });
   const seeded = await seedFinanceData(kv, (deps.now ?? (() => new Date()))());
   if (seeded > 0)
     deps.log.info({ bucket: deps.bucket ?? FinanceBucket, keys: seeded }, 'finance demo data seeded');
