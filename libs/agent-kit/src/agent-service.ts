@@ -1,5 +1,6 @@
 import { Names } from '@switchboard/contracts';
 import { createSessionStore, ensureAgentConsumer, type ServiceRuntime } from '@switchboard/runtime';
+import { watchMaxDeliveries } from './dead-letter.js';
 import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
@@ -15,23 +16,54 @@ export interface AgentServiceOptions {
   concurrency?: number;
   maxDeliver?: number;
   ackWaitMs?: number;
+  /** Replicas of the agent's durable consumer (3 in a cluster, like its stream). */
+  replicas?: number;
   /** How often the consumer's pending counts are polled for metrics, in ms. */
   consumerPollMs?: number;
+  /** How long a stop waits for tasks in flight before releasing them, ms (default 5000). */
+  drainTimeoutMs?: number;
+}
+
+/** Runs `p`, giving up (with a warning) after `ms`: a stop must not hang on a lost connection. */
+async function bounded(
+  rt: ServiceRuntime,
+  what: string,
+  ms: number,
+  p: () => Promise<unknown>,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), ms);
+  });
+  try {
+    const r = await Promise.race([
+      p().catch((err: unknown) => rt.log.warn({ err, what }, 'stop step failed')),
+      late,
+    ]);
+    if (r === 'late') rt.log.warn({ what, ms }, 'stop step timed out');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
- * Wires an agent type on a booted runtime: its durable consumer, the task worker, the direct
- * endpoint and the capability card heartbeat. `stop()` deregisters first (the router stops sending
- * new sessions at once), then stops taking tasks and waits for those in flight.
+ * Wires an agent type on a booted runtime: its durable consumer, the task worker, the watcher of
+ * max-deliveries advisories, the direct endpoint and the capability card heartbeat. `stop()`
+ * deregisters first (the router stops sending new sessions at once), then drains the worker:
+ * unstarted tasks are released at once, those in flight finish (or are released after
+ * `drainTimeoutMs`).
  */
 export async function startAgentService(
   rt: ServiceRuntime,
   opts: AgentServiceOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const agent = opts.profile.name;
-  const maxDeliver = opts.maxDeliver ?? 5;
+  const maxDeliver = opts.maxDeliver ?? 6;
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
-  await ensureAgentConsumer(rt.jsm, agent, { maxDeliver, ackWaitMs, replicas: 1 });
+  const ensureConsumer = async () => {
+    await ensureAgentConsumer(rt.jsm, agent, { maxDeliver, ackWaitMs, replicas: opts.replicas ?? 1 });
+  };
+  await ensureConsumer();
   const store = createSessionStore(rt.buckets.sessions);
   const worker = await startTaskWorker({
     agent,
@@ -45,6 +77,17 @@ export async function startAgentService(
     concurrency: opts.concurrency ?? 32,
     maxDeliver,
     ackWaitMs,
+    ensureConsumer,
+    ...(opts.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: opts.drainTimeoutMs }),
+  });
+  const advisories = watchMaxDeliveries({
+    agent,
+    nc: rt.nc,
+    js: rt.js,
+    jsm: rt.jsm,
+    store,
+    log: rt.log,
+    metrics: rt.metrics,
   });
   const endpoint = serveDirectEndpoint({
     agent,
@@ -76,11 +119,12 @@ export async function startAgentService(
   return {
     async stop() {
       clearInterval(pollConsumer);
-      await heartbeat
-        .stop()
-        .catch((err: unknown) => rt.log.warn({ err }, 'could not delete capability card'));
-      await endpoint.drain();
+      // Each step is bounded so that a drain ends within about 10 s even while NATS is down.
+      await bounded(rt, 'delete capability card', 500, () => heartbeat.stop());
+      await bounded(rt, 'drain direct endpoint', 500, () => endpoint.drain());
       await worker.stop();
+      await bounded(rt, 'drain advisories', 500, () => advisories.drain());
+      await rt.inFlight.idle(500);
     },
   };
 }

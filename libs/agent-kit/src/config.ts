@@ -8,7 +8,7 @@ export function agentEnv(defaultOpsPort: number) {
     /** Tasks one instance handles at once. */
     AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
     /** Deliveries of a task before it is dead-lettered. */
-    AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+    AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(6),
     /** How long a task may be held without an ack or in-progress signal, in ms. */
     AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Timeout of one LLM call, in ms. */

@@ -1,6 +1,18 @@
-import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { Subjects } from '@switchboard/contracts';
+import {
+  decodeJson,
+  errorReply,
+  HeaderNames,
+  Names,
+  parseWith,
+  Subjects,
+  SwitchboardError,
+  Task,
+} from '@switchboard/contracts';
+import { type Logger, type Metrics, newId, type SessionStore } from '@switchboard/runtime';
+import { sendReply } from './replies.js';
 
 /** Header names added to a dead-lettered task. */
 export const DeadLetterHeaders = {
@@ -11,14 +23,22 @@ export const DeadLetterHeaders = {
   at: 'Switchboard-Dlq-At',
 } as const;
 
+/** What a dead letter is made of: a delivered task (a `JsMsg` fits) or one read back from the stream. */
+export interface DeadLetterSource {
+  headers: MsgHdrs | undefined;
+  data: Uint8Array;
+  info: { deliveryCount: number; streamSequence: number };
+}
+
 /**
  * Copies a task to `dlq.<agent>` with its original headers and payload plus the reason, the
- * delivery count and the original stream sequence. De-duplicated by the original sequence.
+ * delivery count and the original stream sequence. De-duplicated by the original sequence, so the
+ * worker and the max-deliveries watcher never record one task twice.
  */
 export async function deadLetter(
   js: JetStreamClient,
   agent: string,
-  m: JsMsg,
+  m: DeadLetterSource,
   reason: string,
   detail: string,
 ): Promise<void> {
@@ -33,5 +53,100 @@ export async function deadLetter(
   await js.publish(Subjects.deadLetter(agent), m.data, {
     headers: h,
     msgID: `dlq-${agent}-${m.info.streamSequence}`,
+  });
+}
+
+/** The subject of the server's advisory for a task of `agent` that used up its deliveries. */
+export function maxDeliveriesAdvisory(agent: string): string {
+  return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Names.tasksStream}.${Names.agentConsumer(agent)}`;
+}
+
+/**
+ * The safety net behind the worker's own dead letters: a task whose last delivery ended without a
+ * decision (the instance was killed, or exited before the turn finished) is never delivered again.
+ * The server then sends a MAX_DELIVERIES advisory (when it next tries to deliver, i.e. on a pull);
+ * one instance (queue group) reads the task back by its sequence and dead-letters it with an error
+ * reply to the caller, or, when the session already holds its answer, re-sends that answer.
+ * Advisories sent while no instance runs are not seen (see docs/delivery.md).
+ */
+export function watchMaxDeliveries(opts: {
+  agent: string;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  store: SessionStore;
+  log: Logger;
+  metrics: Metrics;
+}): Subscription {
+  const { agent, log } = opts;
+  const onAdvisory = async (data: Uint8Array) => {
+    const adv = decodeJson(data, 'advisory') as { stream_seq?: unknown; deliveries?: unknown };
+    const seq = Number(adv.stream_seq);
+    if (!Number.isSafeInteger(seq) || seq <= 0) return;
+    const stored = await opts.jsm.streams.getMessage(Names.tasksStream, { seq });
+    if (!stored) return; // acked or removed meanwhile
+    const source: DeadLetterSource = {
+      headers: stored.header,
+      data: stored.data,
+      info: { deliveryCount: Number(adv.deliveries) || 0, streamSequence: seq },
+    };
+    let task: Task | undefined;
+    try {
+      task = parseWith(Task, decodeJson(stored.data, 'task'), 'task');
+    } catch {
+      // recorded as is below
+    }
+    const replyTo = stored.header?.get(HeaderNames.replyTo) || undefined;
+    const requestId = stored.header?.get(HeaderNames.requestId) || newId();
+    if (task) {
+      const session = await opts.store.get(task.sessionId);
+      const turn = session?.session.turns.find((t) => t.role === 'agent' && t.taskId === task.taskId);
+      if (turn) {
+        // Answered, but the reply and ack may have been lost together: re-send the stored answer,
+        // as a redelivery would.
+        log.info({ taskId: task.taskId, seq }, 'last delivery unconfirmed but answered: reply re-sent');
+        const { sessionId } = task;
+        const text = turn.text;
+        sendReply(
+          opts.nc,
+          replyTo,
+          { ok: true, status: turn.status ?? 'answered', sessionId, agent, text, data: turn.data ?? {} },
+          requestId,
+        );
+        return;
+      }
+    }
+    const reason = task ? 'max_deliveries' : 'invalid_task';
+    await deadLetter(opts.js, agent, source, reason, 'no decision after the last delivery');
+    opts.metrics.deadLetters.inc({ agent, reason });
+    log.warn({ seq, taskId: task?.taskId, reason }, 'task dead-lettered after its last delivery');
+    sendReply(
+      opts.nc,
+      replyTo,
+      errorReply(new SwitchboardError('internal', 'the agent could not answer; the task was dead-lettered')),
+      requestId,
+    );
+  };
+  return opts.nc.subscribe(maxDeliveriesAdvisory(agent), {
+    queue: `${Names.agentQueue(agent)}-advisories`,
+    callback: (err, msg) => {
+      if (err) {
+        log.error({ err }, 'advisory subscription failed');
+        return;
+      }
+      void (async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await onAdvisory(msg.data);
+          } catch (e) {
+            if (attempt >= 5) {
+              log.error({ err: e }, 'could not dead-letter a task after its last delivery');
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+      })();
+    },
   });
 }

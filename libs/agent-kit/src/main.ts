@@ -29,12 +29,17 @@ export async function runAgentMain(opts: {
     concurrency: config.AGENT_CONCURRENCY,
     maxDeliver: config.AGENT_MAX_DELIVER,
     ackWaitMs: config.AGENT_ACK_WAIT_MS,
+    replicas: config.JS_REPLICAS,
   });
   rt.setReady(true);
   log.info({ opsPort: rt.opsPort }, 'ready');
-  onShutdownSignal(log, async () => {
-    rt.setReady(false);
-    await agent.stop();
-    await rt.close();
-  });
+  onShutdownSignal(
+    log,
+    async () => {
+      rt.setReady(false);
+      await agent.stop();
+      await rt.close();
+    },
+    { timeoutMs: 10_000 },
+  );
 }

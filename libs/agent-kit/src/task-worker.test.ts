@@ -15,6 +15,7 @@ import {
 } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { watchMaxDeliveries } from './dead-letter.js';
 import type { Engine } from './engine.js';
 import { startTaskWorker } from './task-worker.js';
 
@@ -232,4 +233,256 @@ describe('task worker', () => {
     expect(s.turns).toHaveLength(2 + 12);
     await consumerIdle();
   });
+});
+
+// ---- Delivery under stops, slow turns, lost consumers and server restarts (issue #5) ----
+
+/** A worker for its own agent type and consumer, so these tests do not disturb the `hr` one. */
+async function workerFor(
+  agentName: string,
+  eng: Engine,
+  over: { ackWaitMs?: number; maxDeliver?: number; concurrency?: number; drainTimeoutMs?: number } = {},
+) {
+  const ackWaitMs = over.ackWaitMs ?? 5000;
+  const maxDeliver = over.maxDeliver ?? 5;
+  const ensureConsumer = async () => {
+    await ensureAgentConsumer(jsm, agentName, { maxDeliver, ackWaitMs });
+  };
+  await ensureConsumer();
+  return startTaskWorker({
+    agent: agentName,
+    nc,
+    js,
+    store,
+    engine: eng,
+    log,
+    metrics,
+    inFlight: new InFlight(),
+    concurrency: over.concurrency ?? 4,
+    maxDeliver,
+    ackWaitMs,
+    ensureConsumer,
+    ...(over.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: over.drainTimeoutMs }),
+  });
+}
+
+/** Publishes tasks on one inbox and counts every reply per session (a second reply is a duplicate). */
+function replyCounter() {
+  const inbox = createInbox();
+  const counts = new Map<string, number>();
+  const sub = nc.subscribe(inbox, {
+    callback: (_err, m) => {
+      const body = m.json<{ sessionId?: string }>();
+      counts.set(body.sessionId ?? '?', (counts.get(body.sessionId ?? '?') ?? 0) + 1);
+    },
+  });
+  return {
+    inbox,
+    counts,
+    answered: () => counts.size,
+    duplicates: () => [...counts.values()].filter((n) => n > 1).length,
+    close: () => sub.unsubscribe(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+async function consumerState(agentName: string) {
+  const ci = await jsm.consumers.info(Names.tasksStream, Names.agentConsumer(agentName));
+  return { pending: ci.num_pending, ackPending: ci.num_ack_pending, redelivered: ci.num_redelivered };
+}
+
+describe('task worker delivery', () => {
+  it('keeps a turn longer than the ack wait from being redelivered (in-progress acks)', async () => {
+    let runs = 0;
+    const w = await workerFor(
+      'slow',
+      {
+        async respond() {
+          runs++;
+          await sleep(5000);
+          return { text: 'slow answer' };
+        },
+      },
+      { ackWaitMs: 2000 },
+    );
+    const replies = replyCounter();
+    const t = task('take your time', { agent: 'slow' });
+    await publishTask(js, t, { replyTo: replies.inbox });
+    await until('the slow answer', () => replies.answered() === 1, 10_000);
+    await sleep(300);
+    expect(runs).toBe(1);
+    expect(replies.duplicates()).toBe(0);
+    expect(await consumerState('slow')).toEqual({ pending: 0, ackPending: 0, redelivered: 0 });
+    replies.close();
+    await w.stop();
+  }, 15_000);
+
+  it('drains at once: unstarted tasks go back to the stream, in-flight ones finish, nothing waits for the ack wait', async () => {
+    const slowEngine: Engine = {
+      async respond(input) {
+        await sleep(400);
+        return { text: `answer to ${input.text}` };
+      },
+    };
+    // A 30 s ack wait: a task held and dropped by the stop would show as a 30 s delay.
+    const a = await workerFor('drain', slowEngine, { ackWaitMs: 30_000, concurrency: 4 });
+    const replies = replyCounter();
+    for (let i = 0; i < 20; i++)
+      await publishTask(js, task(`q${i}`, { agent: 'drain' }), { replyTo: replies.inbox });
+    await until('4 tasks in flight', async () => (await consumerState('drain')).ackPending === 4);
+    const started = Date.now();
+    await a.stop();
+    const stopMs = Date.now() - started;
+    expect(stopMs).toBeLessThan(1500);
+    // The in-flight four were answered; nothing is held any more.
+    expect(replies.answered()).toBeGreaterThanOrEqual(4);
+    expect((await consumerState('drain')).ackPending).toBe(0);
+
+    const b = await workerFor('drain', slowEngine, { ackWaitMs: 30_000, concurrency: 8 });
+    await until('all 20 answered', () => replies.answered() === 20, 8000);
+    await sleep(300);
+    expect(replies.duplicates()).toBe(0);
+    replies.close();
+    await b.stop();
+  }, 20_000);
+
+  it('gives back at once the tasks that arrive while it stops', async () => {
+    const answer: Engine = {
+      async respond(input) {
+        return { text: `answer to ${input.text}` };
+      },
+    };
+    const a = await workerFor('late', answer, { ackWaitMs: 30_000, concurrency: 4 });
+    await sleep(100); // idle: a pull request for 4 tasks is waiting on the server
+    const replies = replyCounter();
+    const stopping = a.stop();
+    for (let i = 0; i < 3; i++)
+      await publishTask(js, task(`late ${i}`, { agent: 'late' }), { replyTo: replies.inbox });
+    await stopping;
+    expect(replies.answered()).toBe(0);
+    // Released, not held: with a 30 s ack wait, the next instance gets them at once.
+    const b = await workerFor('late', answer);
+    await until('3 answers', () => replies.answered() === 3, 1500);
+    await sleep(200);
+    expect(replies.duplicates()).toBe(0);
+    replies.close();
+    await b.stop();
+  });
+
+  it('releases tasks still running at the drain timeout; another instance answers each exactly once', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const stuck: Engine = {
+      async respond(input) {
+        await gate;
+        return { text: `late ${input.text}` };
+      },
+    };
+    const a = await workerFor('stuck', stuck, { ackWaitMs: 30_000, drainTimeoutMs: 300 });
+    const replies = replyCounter();
+    for (let i = 0; i < 3; i++)
+      await publishTask(js, task(`s${i}`, { agent: 'stuck' }), { replyTo: replies.inbox });
+    await until('3 tasks in flight', async () => (await consumerState('stuck')).ackPending === 3);
+    const started = Date.now();
+    await a.stop();
+    // The drain timeout, then at most one pull request's expiry (1 s).
+    expect(Date.now() - started).toBeLessThan(2000);
+    release(); // the old turns finish now, after their release: they must not answer
+    const b = await workerFor('stuck', {
+      async respond(input) {
+        return { text: `fresh ${input.text}` };
+      },
+    });
+    await until('3 answers', () => replies.answered() === 3, 5000);
+    await sleep(500);
+    expect(replies.duplicates()).toBe(0);
+    replies.close();
+    await b.stop();
+  }, 15_000);
+
+  it('recreates a deleted consumer and carries on', async () => {
+    const w = await workerFor('phoenix', {
+      async respond(input) {
+        return { text: `back: ${input.text}` };
+      },
+    });
+    await jsm.consumers.delete(Names.tasksStream, Names.agentConsumer('phoenix'));
+    const replies = replyCounter();
+    await publishTask(js, task('still there?', { agent: 'phoenix' }), { replyTo: replies.inbox });
+    await until('the answer after the consumer came back', () => replies.answered() === 1, 10_000);
+    replies.close();
+    await w.stop();
+  }, 15_000);
+});
+
+describe('max-deliveries watcher', () => {
+  it('dead-letters a task whose last delivery ended without a decision, and tells the caller', async () => {
+    await ensureAgentConsumer(jsm, 'orphan', { maxDeliver: 1, ackWaitMs: 1000 });
+    const watcher = watchMaxDeliveries({ agent: 'orphan', nc, js, jsm, store, log, metrics });
+    await nc.flush();
+    const replies = replyCounter();
+    const lost = task('nobody will answer', { agent: 'orphan' });
+    await publishTask(js, lost, { replyTo: replies.inbox });
+    // An instance takes its only delivery and dies: no ack, no nak.
+    const consumer = await js.consumers.get(Names.tasksStream, Names.agentConsumer('orphan'));
+    const taken = await consumer.next({ expires: 2000 });
+    expect(taken?.info.deliveryCount).toBe(1);
+    // The server notices the used-up deliveries when it next tries to deliver: a live instance's pull.
+    await sleep(1200);
+    expect(await consumer.next({ expires: 2000 })).toBeNull();
+    await until('the error reply', () => replies.answered() === 1, 8000);
+    const dl = await jsm.streams.getMessage(Names.deadLetterStream, { last_by_subj: 'dlq.orphan' });
+    expect(dl?.header.get('Switchboard-Dlq-Reason')).toBe('max_deliveries');
+    expect(dl?.json<Task>().taskId).toBe(lost.taskId);
+    replies.close();
+    await watcher.drain();
+  }, 15_000);
+});
+
+// Last: it restarts the shared server.
+describe('task worker across a server restart', () => {
+  it('resumes pulling after nats-server restarts with the same store', async () => {
+    const w = await workerFor('restart', {
+      async respond(input) {
+        return { text: `after restart: ${input.text}` };
+      },
+    });
+    await server.kill('SIGKILL');
+    await sleep(300);
+    await server.restart();
+    await until('reconnected', async () => {
+      try {
+        await nc.flush();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const replies = replyCounter();
+    const sent = Date.now();
+    // The stream may take a moment to be back: retry the publish like the router does.
+    await until('task accepted', async () => {
+      try {
+        await publishTask(js, task('hello again', { agent: 'restart' }), { replyTo: replies.inbox });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await until('an answer after the restart', () => replies.answered() === 1, 10_000);
+    expect(Date.now() - sent).toBeLessThan(6000);
+    replies.close();
+    await w.stop();
+  }, 30_000);
 });

@@ -5,11 +5,24 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** Settings of {@link onShutdownSignal}. */
+export interface ShutdownOptions {
+  /**
+   * The longest a drain may take, ms (default 25 000): past it the process logs what it was doing
+   * and exits 1, so a drain stuck on a lost connection cannot outlive an orchestrator's grace period.
+   */
+  timeoutMs?: number;
+}
+
 /**
- * Calls `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 when stopping failed). A second
- * signal exits at once. Returns a function that removes the handlers.
+ * Calls `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 when stopping failed or took longer
+ * than `timeoutMs`). A second signal exits at once. Returns a function that removes the handlers.
  */
-export function onShutdownSignal(log: Logger, stop: () => Promise<void>): () => void {
+export function onShutdownSignal(
+  log: Logger,
+  stop: () => Promise<void>,
+  opts: ShutdownOptions = {},
+): () => void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -18,6 +31,12 @@ export function onShutdownSignal(log: Logger, stop: () => Promise<void>): () => 
     }
     stopping = true;
     log.info({ signal }, 'draining');
+    const timeoutMs = opts.timeoutMs ?? 25_000;
+    setTimeout(() => {
+      log.error({ timeoutMs }, 'drain did not finish in time: exiting');
+      log.flush();
+      setImmediate(() => process.exit(1));
+    }, timeoutMs).unref();
     stop().then(
       () => {
         log.info('stopped');

@@ -128,7 +128,7 @@ export async function ensureAgentConsumer(
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(opts.ackWaitMs ?? 30_000),
-    max_deliver: opts.maxDeliver ?? 5,
+    max_deliver: opts.maxDeliver ?? 6,
     max_ack_pending: 1000,
     num_replicas: opts.replicas ?? 1,
   };
@@ -138,6 +138,7 @@ export async function ensureAgentConsumer(
       ack_wait: config.ack_wait,
       max_deliver: config.max_deliver,
       max_ack_pending: config.max_ack_pending,
+      num_replicas: config.num_replicas,
     });
   } catch (err) {
     if (!isNotFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;

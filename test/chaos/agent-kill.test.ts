@@ -1,0 +1,85 @@
+// Chaos: one of two hr-agent instances is SIGKILLed in the middle of a burst of HR questions, then
+// started again. Invariant: every request the router accepted gets exactly one answer: 0 lost, 0
+// duplicated (each request has its own reply subject, kept for a grace period after the first
+// answer), and each session holds exactly one agent turn. The agents run with a 5 s ack wait, so the
+// killed instance's unacknowledged tasks are redelivered within the test. The whole burst is sent
+// at once and the kill comes when a third is answered, so the victim dies holding tasks.
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ServiceProcess, type Stack, startStack, waitFor } from '../e2e/harness.js';
+import {
+  AskTracker,
+  deadLetterCount,
+  HR_QUESTION,
+  printFigures,
+  scaled,
+  sessionsWithWrongTurns,
+  startHr,
+} from './support.js';
+
+const N = scaled(200, 500);
+const AGENT_ENV = { AGENT_ACK_WAIT_MS: '5000' };
+
+let stack: Stack | undefined;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  stack = await startStack(['router']);
+  await Promise.all([startHr(stack, AGENT_ENV), startHr(stack, AGENT_ENV)]);
+  nc = await stack.connect();
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+it(`answers each of ${N} requests exactly once when an hr-agent is SIGKILLed mid-burst`, async () => {
+  const s = stack!;
+  const [victim] = s.processes().filter((p) => p.name === 'hr-agent') as [ServiceProcess];
+  const tracker = new AskTracker(nc);
+  await tracker.start();
+  const started = Date.now();
+  // The whole burst at once: a backlog forms, so the victim holds a full set of tasks when it dies.
+  for (let i = 0; i < N; i++) tracker.send('agents.ask', HR_QUESTION);
+  await waitFor(
+    'a third of the burst answered',
+    () => (tracker.firsts().length >= N / 3 ? true : undefined),
+    { timeoutMs: 20_000, intervalMs: 5 },
+  );
+  const answeredAtKill = tracker.firsts().length;
+  await victim.stop('SIGKILL');
+  const restarted = startHr(s, AGENT_ENV);
+  await restarted;
+  // The killed instance's tasks come back after the 5 s ack wait.
+  await tracker.settle(25_000, 2000);
+
+  const tally = tracker.tally();
+  const sessions = tracker.firsts().flatMap((r) => (r.ok && r.sessionId ? [r.sessionId] : []));
+  const kv = await sessionsWithWrongTurns(nc, sessions);
+  const figures = {
+    test: 'agent-kill',
+    sent: N,
+    answered_at_kill: answeredAtKill,
+    answered: tally.answered,
+    queued: tally.queued,
+    errors: tally.errors,
+    dead_lettered: await deadLetterCount(nc),
+    lost: tracker.unanswered(),
+    duplicated: tracker.duplicated(),
+    sessions_missing_turn: kv.missing,
+    sessions_extra_turns: kv.extra,
+    /** First answers that came after the killed instance's 5 s ack wait: its redelivered tasks. */
+    answered_after_4s: tracker.latencies().filter((ms) => ms > 4000).length,
+    p50_ms: tracker.latency(0.5),
+    max_ms: tracker.latency(1),
+    ms: Date.now() - started,
+  };
+  printFigures(figures);
+  tracker.stop();
+  expect(figures.lost, s.diagnostics()).toBe(0);
+  expect(figures.duplicated).toBe(0);
+  expect(figures.queued).toBe(0);
+  expect(figures.answered + figures.errors).toBe(N);
+  expect(figures.answered + figures.dead_lettered).toBe(N);
+  expect(kv).toEqual({ missing: 0, extra: 0 });
+}, 60_000);
