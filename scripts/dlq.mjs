@@ -181,6 +181,8 @@ async function replay(nc, jsm, { seq }) {
     }
   }
   const msgID = `${task.taskId}-replay-${seq}`;
+  // Tells the agent this task may have run before: it checks the session before running it.
+  h.set('Switchboard-Replay', String(seq));
   const ack = await jetstream(nc).publish(`tasks.${task.agent}`, m.data, {
     msgID,
     headers: h,

@@ -90,10 +90,12 @@ async function send(t: Task, msgId?: string): Promise<Record<string, unknown>> {
   const inbox = createInbox();
   const sub = nc.subscribe(inbox, { max: 1 });
   if (msgId) {
-    // Same task, new publish id: what a redelivery after a crash looks like to the worker.
+    // Same task, new publish id: a replay (`npm run dlq -- replay`), the one way a task comes back
+    // with a fresh delivery count. JetStream's own redeliveries are covered by the chaos tests.
     const { headers } = await import('@nats-io/transport-node');
     const h = headers();
     h.set(HeaderNames.replyTo, inbox);
+    h.set(HeaderNames.replay, '1');
     await js.publish(`tasks.${t.agent}`, JSON.stringify(t), { msgID: msgId, headers: h });
   } else {
     await publishTask(js, t, { replyTo: inbox });
@@ -145,7 +147,7 @@ describe('task worker', () => {
     expect(answered).toHaveLength(1);
   });
 
-  it('is idempotent by task id: a redelivered task re-sends the same answer and records nothing twice', async () => {
+  it('is idempotent by task id: a replayed task re-sends the same answer and records nothing twice', async () => {
     const t = task('book two days');
     const first = await send(t);
     const before = calls.length;

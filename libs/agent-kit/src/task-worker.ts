@@ -139,7 +139,12 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
         let outcome: TurnOutcome | undefined;
         for (let attempt = 0; !outcome; attempt++) {
           try {
-            outcome = await processTurn(opts, task, { log: mlog, signal: abort.signal });
+            const fresh =
+              task.newSession &&
+              m.info.deliveryCount === 1 &&
+              attempt === 0 &&
+              !m.headers?.has(HeaderNames.replay);
+            outcome = await processTurn(opts, task, { log: mlog, signal: abort.signal }, { fresh });
           } catch (err) {
             if (!(err instanceof SessionConflictError) || attempt >= 4) throw err;
           }

@@ -43,9 +43,13 @@ export async function processTurn(
   deps: { agent: string; store: SessionStore; engine: Engine },
   task: Task,
   ctx: EngineContext,
+  opts: { fresh?: boolean } = {},
 ): Promise<TurnOutcome> {
   const { agent, store, engine } = deps;
-  const stored: StoredSession | null = await store.get(task.sessionId);
+  // `fresh`: the first delivery of a task that opens its session, so nothing can be stored yet and
+  // the read is skipped (one JetStream round trip less per new conversation). Should a record exist
+  // after all, the create below fails with a conflict and the caller retries without `fresh`.
+  const stored: StoredSession | null = opts.fresh ? null : await store.get(task.sessionId);
   if (stored) {
     const done = stored.session.turns.find((t) => t.role === 'agent' && t.taskId === task.taskId);
     if (done) {

@@ -11,6 +11,11 @@ export const HeaderNames = {
   requestId: 'Switchboard-Request-Id',
   /** Absolute deadline of the caller, epoch milliseconds; past it nobody waits for the answer. */
   deadline: 'Switchboard-Deadline',
+  /**
+   * Set on a task published again by an operator (`npm run dlq -- replay`): the same task id with a
+   * fresh delivery count, so the agent must check the session before running it.
+   */
+  replay: 'Switchboard-Replay',
   /** W3C trace context. */
   traceparent: 'traceparent',
   /** NATS micro error headers, set on error replies so `nats req` shows them. */

@@ -18,7 +18,7 @@ export const Task = z.strictObject({
   text: z.string().min(1),
   /** The employee asking, when known. */
   userId: UserId.optional(),
-  /** True when the router opened the session for this task and no session record may exist yet. */
+  /** True for the first turn of a conversation handed on live: no session record exists yet. False for follow-ups, and for queued tasks whose session the router stored. */
   newSession: z.boolean(),
   /** When the task was accepted. */
   createdAt: Timestamp,

@@ -55,7 +55,8 @@ export function createRouteHandler(deps: RouterDeps) {
       sessionId,
       agent,
       text: req.text,
-      newSession,
+      // A queued task's session is stored below, so for the agent it is not new.
+      newSession: newSession && live,
       createdAt: new Date().toISOString(),
       ...(req.userId ? { userId: req.userId } : {}),
     };

@@ -92,7 +92,7 @@ export function createToolExecutor(opts: {
         const checked = tool.output.safeParse(output);
         if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
         count(name, 'ok');
-        ctx.log.info({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
+        ctx.log.debug({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
         return { ok: true, tool: name, output: checked.data };
       } catch (err) {
         if (err instanceof ToolTimeout) {
