@@ -3,9 +3,11 @@
 //   in a header, without awaiting each PubAck in turn) ──▶ stream BENCH_TASKS ──▶ worker (pull
 //   consumer: replies on that subject, then acks).
 // The relay and the worker each run in their own process on their own connection, like the router
-// and an agent: `node bench/baseline.mjs relay|worker <nats-url>`.
+// and an agent: `node bench/baseline.mjs relay|worker <nats-url>`. They get the same nats.js
+// request fix the services get (`patchNatsRequestCancel`), so the comparison stays like for like.
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
+import { patchNatsRequestCancel } from '@switchboard/runtime';
 import { spawnNode, waitForLine } from './services.mjs';
 
 export const subject = 'bench.ask';
@@ -34,6 +36,7 @@ async function provision(nc) {
 }
 
 async function relay(url) {
+  patchNatsRequestCancel();
   const nc = await connect(connectOpts(url, 'bench-relay'));
   const js = jetstream(nc);
   nc.subscribe(subject, {
@@ -53,6 +56,7 @@ async function relay(url) {
 }
 
 async function worker(url) {
+  patchNatsRequestCancel();
   const nc = await connect(connectOpts(url, 'bench-worker'));
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, durable);

@@ -116,7 +116,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
     const requestId = m.headers?.get(HeaderNames.requestId) || newId();
     const replyTo = m.headers?.get(HeaderNames.replyTo) || undefined;
     const traceId = parseTraceparent(m.headers?.get(HeaderNames.traceparent))?.traceId;
-    const mlog = messageLogger(log, requestId, m.subject).child({ traceId });
+    const mlog = messageLogger(log, requestId, m.subject, { traceId });
     let outcomeLabel = 'answered';
     try {
       let task: Task;

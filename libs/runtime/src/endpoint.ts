@@ -68,16 +68,27 @@ export function serveEndpoint(opts: {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(msg);
     const trace = nextHop(msg.headers?.get(HeaderNames.traceparent));
-    const log = messageLogger(opts.log, requestId, msg.subject).child({ traceId: trace.traceId });
+    // The child logger is built on first use: most requests log nothing, and a child per message
+    // cost ~4% of router CPU.
+    let child: Logger | undefined;
+    const ctx: RequestContext = {
+      requestId,
+      traceparent: formatTraceparent(trace),
+      get log() {
+        child ??= messageLogger(opts.log, requestId, msg.subject, { traceId: trace.traceId });
+        return child;
+      },
+    };
+    const log = () => ctx.log;
     let reply: AskReply | null;
     try {
-      reply = await opts.handle(msg, { requestId, traceparent: formatTraceparent(trace), log });
+      reply = await opts.handle(msg, ctx);
     } catch (err) {
       reply = errorReply(err);
       if (isSwitchboardError(err) && err.code !== 'internal') {
-        log.info({ code: err.code, msg: err.message }, 'request refused');
+        log().info({ code: err.code, msg: err.message }, 'request refused');
       } else {
-        log.error({ err }, 'request failed');
+        log().error({ err }, 'request failed');
       }
     }
     if (reply) respond(msg, reply, requestId);

@@ -6,6 +6,7 @@ export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './nats.js';
+export * from './nats-request-patch.js';
 export * from './ops-server.js';
 export * from './provision.js';
 export * from './service.js';

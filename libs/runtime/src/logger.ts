@@ -43,7 +43,12 @@ export function createLogger(opts: {
   );
 }
 
-/** A child logger for one message, carrying its request id and subject. */
-export function messageLogger(log: Logger, requestId: string, subject: string): Logger {
-  return log.child({ requestId, subject });
+/** A child logger for one message, carrying its request id, subject and any `extra` bindings (trace id). */
+export function messageLogger(
+  log: Logger,
+  requestId: string,
+  subject: string,
+  extra: Record<string, unknown> = {},
+): Logger {
+  return log.child({ requestId, subject, ...extra });
 }

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from './logger.js';
+import { patchNatsRequestCancel } from './nats-request-patch.js';
 
 export type { NatsConnection } from '@nats-io/transport-node';
 
@@ -15,6 +16,7 @@ export async function connectNats(opts: {
   /** Give up the first connection after this long (ms); reconnects after that are unbounded. */
   firstConnectTimeoutMs?: number;
 }): Promise<NatsConnection> {
+  patchNatsRequestCancel();
   const nc = await connect({
     servers: opts.url.split(',').map((s) => s.trim()),
     name: `${opts.service}@${opts.instance}`,
