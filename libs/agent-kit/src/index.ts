@@ -1,8 +1,4 @@
 export { type AgentServiceOptions, startAgentService } from './agent-service.js';
-export { createAnthropicClient } from './claude/client.js';
-export { type ClaudeEngineOptions, createClaudeEngine, type FallbackReason } from './claude/engine.js';
-export { classifyLlmError, LlmCallError, type LlmFailureKind, retryAfterMs } from './claude/errors.js';
-export { textOf, toAnthropicTools, toAssistantContent, toMessages } from './claude/messages.js';
 export { type LlmSettings, withClaude } from './claude/with-claude.js';
 export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';

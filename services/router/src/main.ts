@@ -23,7 +23,7 @@ const handler = createRouteHandler({
   js: rt.js,
   store: createSessionStore(rt.buckets.sessions),
   registry,
-  classifier: createClassifier(config, rt.metrics, log),
+  classifier: await createClassifier(config, rt.metrics, log),
   // Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, NATS-NOTES): ~20 s budget.
   publishGuard: createGuard(
     {

@@ -1,8 +1,7 @@
 import { createGuard, type Logger, type Metrics } from '@switchboard/runtime';
 import type { Engine } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
-import { createAnthropicClient } from './client.js';
-import { type ClaudeEngineOptions, createClaudeEngine } from './engine.js';
+import type { ClaudeEngineOptions } from './engine.js';
 
 /** LLM settings from an agent's config; without an API key the offline engine answers. */
 export interface LlmSettings {
@@ -16,11 +15,11 @@ export interface LlmSettings {
 }
 
 /**
- * The engine an agent answers with: its offline engine when no API key is set; otherwise Claude on
+ * The engine an agent answers with (async: the SDK is imported only when a key is set): its offline engine when no API key is set; otherwise Claude on
  * the same tools, behind the `llm` breaker, with the offline engine standing in whenever Claude
  * cannot answer.
  */
-export function withClaude(opts: {
+export async function withClaude(opts: {
   agent: string;
   llm?: LlmSettings | undefined;
   offline: Engine;
@@ -28,7 +27,7 @@ export function withClaude(opts: {
   system: ClaudeEngineOptions['system'];
   metrics?: Metrics | undefined;
   log: Logger;
-}): Engine {
+}): Promise<Engine> {
   const { llm } = opts;
   if (!llm?.apiKey) {
     opts.log.info(`no ANTHROPIC_API_KEY: the offline ${opts.agent} engine answers`);
@@ -47,6 +46,11 @@ export function withClaude(opts: {
     opts.metrics,
   );
   opts.log.info({ model: llm.model }, `the ${opts.agent} engine answers with Claude (offline fallback)`);
+  // Loaded only with a key: the SDK costs ~20 MB of memory that offline agents do not need.
+  const [{ createAnthropicClient }, { createClaudeEngine }] = await Promise.all([
+    import('./client.js'),
+    import('./engine.js'),
+  ]);
   return createClaudeEngine({
     client: createAnthropicClient({ apiKey: llm.apiKey, baseURL: llm.baseURL, timeoutMs }),
     model: llm.model,

@@ -60,7 +60,7 @@ export async function createFinanceEngine(deps: {
     ),
   });
   const offline = createOfflineFinanceEngine({ executor, now, knownPeople: demoEmployees.map((e) => e.id) });
-  const engine = withClaude({
+  const engine = await withClaude({
     agent: 'finance',
     llm: deps.llm,
     offline,

@@ -64,7 +64,7 @@ export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineP
     ),
   });
   const offline = createOfflineHrEngine({ executor, today });
-  const engine = withClaude({
+  const engine = await withClaude({
     agent: 'hr',
     llm: deps.llm,
     offline,

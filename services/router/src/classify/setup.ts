@@ -1,7 +1,5 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { createGuard, type Logger, type Metrics } from '@switchboard/runtime';
 import type { RouterConfig } from '../config.js';
-import { createClaudeClassifier } from './claude.js';
 import { createEmbeddedRouterClassifier } from './embedded.js';
 import type { Classifier } from './types.js';
 
@@ -10,9 +8,18 @@ import type { Classifier } from './types.js';
  * set, Claude behind a guard (timeout, bounded retry, breaker `llm`) with the embedded classifier
  * deciding whenever Claude cannot.
  */
-export function createClassifier(config: Readonly<RouterConfig>, metrics: Metrics, log: Logger): Classifier {
+export async function createClassifier(
+  config: Readonly<RouterConfig>,
+  metrics: Metrics,
+  log: Logger,
+): Promise<Classifier> {
   const embedded = createEmbeddedRouterClassifier();
   if (!config.ANTHROPIC_API_KEY) return embedded;
+  // Loaded only with a key: the SDK costs ~20 MB of memory the embedded classifier does not need.
+  const [{ default: Anthropic }, { createClaudeClassifier }] = await Promise.all([
+    import('@anthropic-ai/sdk'),
+    import('./claude.js'),
+  ]);
   const client = new Anthropic({
     apiKey: config.ANTHROPIC_API_KEY,
     ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}),
