@@ -88,6 +88,19 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['model', 'outcome'] as const,
       registers,
     }),
+    llmDuration: new Histogram({
+      name: 'switchboard_llm_request_duration_seconds',
+      help: 'Duration of one LLM API call (answered or failed), by model.',
+      labelNames: ['model'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+      registers,
+    }),
+    llmTokens: new Counter({
+      name: 'switchboard_llm_tokens_total',
+      help: 'Tokens reported by the LLM API, by model and kind (input or output).',
+      labelNames: ['model', 'kind'] as const,
+      registers,
+    }),
     routingDecisions: new Counter({
       name: 'switchboard_routing_decisions_total',
       help: 'Routing decisions of the router, by chosen agent (or none) and the method that decided.',
@@ -109,3 +122,16 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Records one LLM call: its duration and, when the API reported it, the tokens it used. */
+export function recordLlmCall(
+  metrics: Metrics | undefined,
+  model: string,
+  startedMs: number,
+  usage?: { input_tokens?: number | null; output_tokens?: number | null } | null,
+): void {
+  if (!metrics) return;
+  metrics.llmDuration.observe({ model }, (Date.now() - startedMs) / 1000);
+  if (usage?.input_tokens) metrics.llmTokens.inc({ model, kind: 'input' }, usage.input_tokens);
+  if (usage?.output_tokens) metrics.llmTokens.inc({ model, kind: 'output' }, usage.output_tokens);
+}

@@ -124,7 +124,7 @@ const toolResults = (api: FakeMessagesApi, i: number): ToolResultBlock[] => {
 
 describe('createClaudeEngine', () => {
   it('runs a multi-step tool-use loop and sends system prompt, tools, history and tool results', async () => {
-    const { api, engine, llmCount } = await setup([
+    const { api, engine, llmCount, metrics } = await setup([
       fakeToolUse([{ id: 'tu_1', name: 'lookup_balance', input: {} }], 'Let me check.'),
       fakeToolUse([
         { id: 'tu_2', name: 'book_days', input: { start: '2026-12-03', end: '2026-12-05', confirm: true } },
@@ -148,6 +148,11 @@ describe('createClaudeEngine', () => {
       { tool: 'book_days', ok: true },
     ]);
     expect(r.events).toEqual([{ kind: 'days_booked', data: { start: '2026-12-03', end: '2026-12-05' } }]);
+    // Three calls, each reporting 10 input and 10 output tokens, each timed.
+    const tokens = (await metrics.llmTokens.get()).values.map((v) => `${v.labels.kind}=${v.value}`).sort();
+    expect(tokens).toEqual(['input=30', 'output=30']);
+    const durations = (await metrics.llmDuration.get()).values.find((v) => v.metricName?.endsWith('_count'));
+    expect(durations?.value).toBe(3);
     expect(r.pending).toBeUndefined();
 
     expect(api.requests).toHaveLength(3);

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { SwitchboardError } from '@switchboard/contracts';
-import type { Guard, Logger, Metrics } from '@switchboard/runtime';
+import { type Guard, type Logger, type Metrics, recordLlmCall } from '@switchboard/runtime';
 import type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import type { ToolContext } from '../tools/types.js';
@@ -140,11 +140,14 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
       try {
         return await guard.execute(async (attemptSignal) => {
           const both = eitherSignal(attemptSignal, signal);
+          const started = Date.now();
           try {
             const msg = await client.messages.create(params, { signal: both.signal, maxRetries: 0 });
             count('ok');
+            recordLlmCall(metrics, model, started, msg.usage);
             return msg;
           } catch (err) {
+            recordLlmCall(metrics, model, started);
             const typed = classifyLlmError(err);
             if (typed instanceof LlmCallError) count(typed.kind);
             throw typed;

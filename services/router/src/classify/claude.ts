@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { isSwitchboardError, SwitchboardError } from '@switchboard/contracts';
-import type { Guard, Logger, Metrics } from '@switchboard/runtime';
+import { type Guard, type Logger, type Metrics, recordLlmCall } from '@switchboard/runtime';
 import { z } from 'zod';
 import type { AgentView, Classifier, RoutingDecision } from './types.js';
 
@@ -190,9 +190,13 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
       let message: unknown;
       try {
         message = await guard.execute(async (signal) => {
+          const started = Date.now();
           try {
-            return await client.messages.create(params, { signal, maxRetries: 0 });
+            const msg = await client.messages.create(params, { signal, maxRetries: 0 });
+            recordLlmCall(metrics, model, started, msg.usage);
+            return msg;
           } catch (err) {
+            recordLlmCall(metrics, model, started);
             throw typedError(err);
           }
         });
