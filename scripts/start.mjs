@@ -84,7 +84,8 @@ Switchboard is running.
   Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
 
 Try it:
-  nats req${natsFlag} agents.ask 'how many vacation days do I have?'
+  nats req${natsFlag} agents.ask '{"text":"how many vacation days do I have?","userId":"alice"}'
+  npm run ask -- --user alice 'how many vacation days do I have?'${nats.url === 'nats://127.0.0.1:4222' ? '' : `   (with NATS_URL=${nats.url})`}
   curl -s localhost:${gatewayPort}/v1/ask -H 'content-type: application/json' \\
        -d '{"text":"what is the remaining budget of engineering?","userId":"carol"}'
 
