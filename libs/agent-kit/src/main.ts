@@ -1,8 +1,30 @@
-import { bootService, createLogger, loadConfigOrExit, onShutdownSignal } from '@switchboard/runtime';
+import {
+  bootService,
+  createLogger,
+  type Logger,
+  loadConfigOrExit,
+  type Metrics,
+  type NatsConnection,
+  onShutdownSignal,
+} from '@switchboard/runtime';
 import { startAgentService } from './agent-service.js';
+import type { LlmSettings } from './claude/with-claude.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
+
+/** What every agent's engine factory gets, built from the agent's config and runtime. */
+export interface AgentEngineDeps {
+  nc: NatsConnection;
+  log: Logger;
+  metrics: Metrics;
+  /** Replicas of the agent's domain bucket (`JS_REPLICAS`). */
+  replicas: number;
+  /** Timeout of one tool call on the domain store (`AGENT_TOOL_TIMEOUT_MS`). */
+  toolTimeoutMs: number;
+  /** LLM settings; without an API key the offline engine answers. */
+  llm: LlmSettings;
+}
 
 /**
  * The whole life of an agent service process: config, logger, boot, wiring, ready, drain on
@@ -12,16 +34,13 @@ export async function runAgentMain(opts: {
   profile: AgentProfile;
   version: string;
   defaultOpsPort: number;
-  createEngine: (deps: {
-    config: Readonly<AgentConfig>;
-    rt: Awaited<ReturnType<typeof bootService>>;
-  }) => Promise<Engine>;
+  createEngine: (deps: AgentEngineDeps) => Promise<Engine>;
 }): Promise<void> {
   const service = `${opts.profile.name}-agent`;
   const config = loadConfigOrExit(service, () => loadAgentConfig(opts.defaultOpsPort));
   const log = createLogger({ service, instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
   const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT });
-  const engine = await opts.createEngine({ config, rt });
+  const engine = await opts.createEngine(engineDeps(config, rt));
   const agent = await startAgentService(rt, {
     profile: opts.profile,
     engine,
@@ -42,4 +61,24 @@ export async function runAgentMain(opts: {
     },
     { timeoutMs: 10_000 },
   );
+}
+
+function engineDeps(
+  config: Readonly<AgentConfig>,
+  rt: Awaited<ReturnType<typeof bootService>>,
+): AgentEngineDeps {
+  return {
+    nc: rt.nc,
+    log: rt.log,
+    metrics: rt.metrics,
+    replicas: config.JS_REPLICAS,
+    toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS,
+    llm: {
+      apiKey: config.ANTHROPIC_API_KEY,
+      baseURL: config.ANTHROPIC_BASE_URL,
+      model: config.ANTHROPIC_MODEL,
+      timeoutMs: config.AGENT_LLM_TIMEOUT_MS,
+      halfOpenAfterMs: config.AGENT_LLM_HALF_OPEN_MS,
+    },
+  };
 }

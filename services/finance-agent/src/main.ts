@@ -6,19 +6,5 @@ await runAgentMain({
   profile: financeProfile,
   version: '0.1.0',
   defaultOpsPort: 9412,
-  createEngine: ({ config, rt }) =>
-    createFinanceEngine({
-      nc: rt.nc,
-      log: rt.log,
-      metrics: rt.metrics,
-      replicas: config.JS_REPLICAS,
-      toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS,
-      llm: {
-        apiKey: config.ANTHROPIC_API_KEY,
-        baseURL: config.ANTHROPIC_BASE_URL,
-        model: config.ANTHROPIC_MODEL,
-        timeoutMs: config.AGENT_LLM_TIMEOUT_MS,
-        halfOpenAfterMs: config.AGENT_LLM_HALF_OPEN_MS,
-      },
-    }),
+  createEngine: (deps) => createFinanceEngine(deps),
 });
