@@ -1,4 +1,4 @@
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   type AskReply,
@@ -35,16 +35,20 @@ export function requestIdOf(msg: Msg): string {
   return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : newId();
 }
 
-/** Sends `reply` to `msg`'s reply subject, with NATS micro error headers on errors. */
-export function respond(msg: Msg, reply: AskReply, requestId: string): void {
-  if (!msg.reply) return;
+/** Headers of a reply: the request id, and on errors the NATS micro error headers `nats req` shows. */
+export function replyHeaders(reply: AskReply, requestId: string): MsgHdrs {
   const h = natsHeaders();
   h.set(HeaderNames.requestId, requestId);
   if (!reply.ok) {
     h.set(HeaderNames.microError, reply.error.message);
     h.set(HeaderNames.microErrorCode, String(ErrorCodes[reply.error.code].httpStatus));
   }
-  msg.respond(encodeJson(reply), { headers: h });
+  return h;
+}
+
+/** Sends `reply` to `msg`'s reply subject. */
+export function respond(msg: Msg, reply: AskReply, requestId: string): void {
+  if (msg.reply) msg.respond(encodeJson(reply), { headers: replyHeaders(reply, requestId) });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { decodeJson, encodeJson, Limits, parseWith, Session, type Turn } from '@switchboard/contracts';
 
@@ -15,9 +16,15 @@ export class SessionConflictError extends Error {
   }
 }
 
-function isWrongSequence(err: unknown): boolean {
-  const msg = err instanceof Error ? err.message : '';
-  return /wrong last sequence|key exists/i.test(msg);
+/** True when a KV create/update lost a revision check: the key exists, or another writer moved it on. */
+export function isRevisionConflict(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) {
+    return (
+      err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown
+    );
+  }
+  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
 }
 
 /** Keeps the newest `Limits.maxSessionTurns` turns. */
@@ -38,7 +45,7 @@ export function createSessionStore(kv: KV) {
       try {
         return await kv.create(session.sessionId, encodeJson(session));
       } catch (err) {
-        if (isWrongSequence(err)) throw new SessionConflictError(session.sessionId, err);
+        if (isRevisionConflict(err)) throw new SessionConflictError(session.sessionId, err);
         throw err;
       }
     },
@@ -51,7 +58,7 @@ export function createSessionStore(kv: KV) {
           revision,
         );
       } catch (err) {
-        if (isWrongSequence(err)) throw new SessionConflictError(session.sessionId, err);
+        if (isRevisionConflict(err)) throw new SessionConflictError(session.sessionId, err);
         throw err;
       }
     },

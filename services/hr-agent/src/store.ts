@@ -1,7 +1,7 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeJson, encodeJson, parseWith, SwitchboardError } from '@switchboard/contracts';
+import { isRevisionConflict } from '@switchboard/runtime';
 import { companyHolidays, defaultLeaveRecord, demoEmployees, demoLeaveRecords } from './data/demo.js';
 import { yearOf } from './domain/calendar.js';
 import { Directory, type Employee, HolidayList, LeaveRecord } from './domain/schemas.js';
@@ -15,17 +15,6 @@ export const HrKeys = {
   leave: (employeeId: string) => `leave.${employeeId}`,
   holidays: (year: number) => `holidays.${year}`,
 } as const;
-
-/** True when a KV write lost a revision check (someone else wrote first, or the key exists). */
-export function isRevisionConflict(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) {
-    return (
-      err.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown
-    );
-  }
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
-}
 
 /** The value of a live entry; `undefined` for a missing, deleted or purged key. */
 function liveValue(e: KvEntry | null): Uint8Array | undefined {

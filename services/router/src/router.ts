@@ -130,16 +130,15 @@ export function createRouteHandler(deps: RouterDeps) {
       }
     }
     metrics.routingDecisions.inc({ agent: decision.agent ?? 'none', method: decision.method });
-    const candidates = views;
     if (!chosen) {
       return {
         ok: true,
         status: 'clarify',
         sessionId: newId(),
         agent: null,
-        text: deps.clarifyText(candidates),
+        text: deps.clarifyText(views),
         data: {
-          agents: candidates.map((c) => ({ name: c.name, description: c.description, subject: c.subject })),
+          agents: views.map((v) => ({ name: v.name, description: v.description, subject: v.subject })),
         },
       };
     }

@@ -3,7 +3,7 @@ import { SwitchboardError } from '@switchboard/contracts';
 import { type Guard, type Logger, type Metrics, recordLlmCall } from '@switchboard/runtime';
 import type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
-import type { ToolContext } from '../tools/types.js';
+import { toolContext } from '../tools/types.js';
 import { classifyLlmError, LlmCallError } from './errors.js';
 import { textOf, toAnthropicTools, toAssistantContent, toMessages } from './messages.js';
 
@@ -183,13 +183,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
   ): Promise<EngineResult> => {
     const system = typeof opts.system === 'function' ? opts.system(input) : opts.system;
     const messages = toMessages(input.history, input.text, opts.maxHistoryTurns ?? 20);
-    const toolCtx: ToolContext = {
-      userId: input.userId,
-      taskId: input.taskId,
-      log: ctx.log,
-      signal: ctx.signal,
-      emit: (e) => events.push(e),
-    };
+    const toolCtx = toolContext(input, ctx, events);
     const toolCalls: { tool: string; ok: boolean; code?: string }[] = [];
     for (let step = 1; step <= maxSteps; step++) {
       const res = await call(

@@ -1,6 +1,6 @@
 import type { Logger } from '@switchboard/runtime';
 import type { z } from 'zod';
-import type { DomainEvent } from '../engine.js';
+import type { DomainEvent, EngineContext, EngineInput } from '../engine.js';
 
 /** What a tool gets besides its validated input. */
 export interface ToolContext {
@@ -29,4 +29,18 @@ export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Z
 /** Defines a tool with its types inferred from the schemas. */
 export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: Tool<I, O>): Tool<I, O> {
   return tool;
+}
+
+/**
+ * The context tools run in for one turn: the turn's user (never one a model or the text names) and
+ * task id, and an `emit` that collects the turn's domain events into `events`.
+ */
+export function toolContext(input: EngineInput, ctx: EngineContext, events: DomainEvent[]): ToolContext {
+  return {
+    userId: input.userId,
+    taskId: input.taskId,
+    log: ctx.log,
+    signal: ctx.signal,
+    emit: (e) => events.push(e),
+  };
 }

@@ -1,4 +1,10 @@
-import type { DomainEvent, Engine, EngineInput, ToolContext, ToolExecutor } from '@switchboard/agent-kit';
+import {
+  type DomainEvent,
+  type Engine,
+  type EngineInput,
+  type ToolExecutor,
+  toolContext,
+} from '@switchboard/agent-kit';
 import { ApprovalThresholdUsd, isoDay, needsReceipt, toUsd } from '../domain/rules.js';
 import { type Answer, helpText, refusalReason, refusalText, type SubmitOutput } from './answers.js';
 import { type Extraction, extract } from './extract.js';
@@ -178,13 +184,7 @@ export function createOfflineFinanceEngine(deps: OfflineEngineDeps): Engine {
   return {
     async respond(input: EngineInput, ctx) {
       const events: DomainEvent[] = [];
-      const toolCtx: ToolContext = {
-        userId: input.userId,
-        taskId: input.taskId,
-        log: ctx.log,
-        signal: ctx.signal,
-        emit: (e) => events.push(e),
-      };
+      const toolCtx = toolContext(input, ctx, events);
       const now = deps.now();
       const today = isoDay(now);
       const pending = parsePending(input.pending);

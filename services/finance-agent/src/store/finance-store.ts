@@ -1,7 +1,6 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { SwitchboardError } from '@switchboard/contracts';
-import type { Logger, NatsConnection } from '@switchboard/runtime';
+import { isRevisionConflict, type Logger, type NatsConnection } from '@switchboard/runtime';
 import type { z } from 'zod';
 import { demoData } from '../data/demo.js';
 import {
@@ -32,17 +31,6 @@ const keys = {
 
 const encoder = new TextEncoder();
 const encode = (v: unknown) => encoder.encode(JSON.stringify(v));
-
-/** True when a KV create/update lost to another writer (the key exists or moved on). */
-export function isRevisionConflict(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) {
-    return (
-      err.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown
-    );
-  }
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
-}
 
 const safeToken = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,10 +1,11 @@
-import type {
-  DomainEvent,
-  EngineContext,
-  EngineInput,
-  EngineResult,
-  ToolExecutor,
-  ToolResult,
+import {
+  type DomainEvent,
+  type EngineContext,
+  type EngineInput,
+  type EngineResult,
+  type ToolExecutor,
+  type ToolResult,
+  toolContext,
 } from '@switchboard/agent-kit';
 import { z } from 'zod';
 import type { EmployeeDirectoryOutput } from '../tools/employee-directory.js';
@@ -65,13 +66,7 @@ export function createTurn(opts: {
 }): HrTurn {
   const { input, ctx, executor } = opts;
   const events: DomainEvent[] = [];
-  const toolCtx = {
-    userId: input.userId,
-    taskId: input.taskId,
-    log: ctx.log,
-    signal: ctx.signal,
-    emit: (e: DomainEvent) => events.push(e),
-  };
+  const toolCtx = toolContext(input, ctx, events);
   let directory: Awaited<ReturnType<HrTurn['people']>> | undefined;
   const tool = (name: string, args: Record<string, unknown>) => executor.execute(name, args, toolCtx);
   return {
