@@ -52,7 +52,7 @@ describe('createGuard', () => {
     let aborted = false;
     await expect(
       guard.execute(
-        (signal) =>
+        ({ signal }) =>
           new Promise((resolve) => {
             signal.addEventListener('abort', () => {
               aborted = true;

@@ -138,8 +138,8 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
   ): Promise<Anthropic.Messages.Message> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await guard.execute(async (attemptSignal) => {
-          const both = eitherSignal(attemptSignal, signal);
+        return await guard.execute(async (attempt) => {
+          const both = eitherSignal(attempt.signal, signal);
           const started = Date.now();
           try {
             const msg = await client.messages.create(params, { signal: both.signal, maxRetries: 0 });

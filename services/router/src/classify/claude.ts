@@ -189,7 +189,7 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
       };
       let message: unknown;
       try {
-        message = await guard.execute(async (signal) => {
+        message = await guard.execute(async ({ signal }) => {
           const started = Date.now();
           try {
             const msg = await client.messages.create(params, { signal, maxRetries: 0 });
