@@ -35,6 +35,10 @@ export const BaseEnv = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
+  /** `lean` caps the V8 heap's growth (see heap.ts); `v8` leaves V8's own heuristics. */
+  HEAP_MODE: z.enum(['lean', 'v8']).default('lean'),
+  /** In `lean` mode, how far the old generation grows over its live size before a full collection. */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(10).max(300).default(30),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 

@@ -1,6 +1,7 @@
 export * from './breaker.js';
 export * from './config.js';
 export * from './endpoint.js';
+export * from './heap.js';
 export * from './ids.js';
 export * from './lifecycle.js';
 export * from './logger.js';

@@ -1,6 +1,7 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BaseEnv } from './config.js';
+import { tuneHeap } from './heap.js';
 import { InFlight } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -53,13 +54,16 @@ async function retrying<T>(log: Logger, what: string, fn: () => Promise<T>, dead
  */
 export async function bootService(opts: {
   service: string;
-  config: Pick<BaseEnv, 'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS'>;
+  config: Pick<BaseEnv, 'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS'> &
+    Partial<Pick<BaseEnv, 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT'>>;
   log: Logger;
   /** Ops server port; omit for none (the gateway serves ops routes on its own port). */
   opsPort?: number;
   opsHost?: string;
 }): Promise<ServiceRuntime> {
   const { service, config, log } = opts;
+  const heap = tuneHeap(config.HEAP_MODE ?? 'lean', config.HEAP_GROWTH_PERCENT);
+  if (heap.length > 0) log.debug({ flags: heap }, 'heap growth capped');
   const metrics = createMetrics(service);
   let ready = false;
   let connected = false;
