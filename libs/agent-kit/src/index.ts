@@ -4,6 +4,7 @@ export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';
 export { serveDirectEndpoint } from './direct-endpoint.js';
 export type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from './engine.js';
+export { createKvMirror, type KvMirror, type MirroredEntry } from './kv-mirror.js';
 export { type AgentEngineDeps, runAgentMain } from './main.js';
 export type { AgentProfile } from './profile.js';
 export { cardKey, startHeartbeat } from './registry.js';

@@ -1,3 +1,5 @@
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { encodeJson } from '@switchboard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HrKeys, openHrStore } from './store.js';
@@ -59,5 +61,56 @@ describe('hr store', () => {
     expect(await store.leave('ivy')).toMatchObject({ annualDays: 20, requests: [] });
     await store.changeLeave('ivy', (r) => ({ next: { ...r, carriedOverDays: 1 }, result: null }));
     expect(await store.leave('ivy')).toMatchObject({ carriedOverDays: 1 });
+  });
+
+  it('answers reads from its watched copy with no round trip, and follows other writers', async () => {
+    const bucket = testBucket();
+    const store = await openHrStore(hr.nc, { today, bucket });
+    const sent = () => hr.nc.stats().outMsgs;
+    /** Reads alice's record; `trips` is how many messages the read sent to the server. */
+    const read = async () => {
+      const before = sent();
+      const record = await store.leave('alice');
+      return { record, trips: sent() - before };
+    };
+    const until = async (ok: (r: Awaited<ReturnType<typeof read>>) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await read();
+        if (ok(r)) return r;
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      throw new Error('the watched copy never answered');
+    };
+    // The first reads go to the bucket while the watch loads; then none leaves the process.
+    const warm = await until((r) => r.trips === 0);
+    expect(warm.record.employeeId).toBe('alice');
+
+    // Another instance (its own connection) changes the record: the copy follows within the watch delay.
+    const other = await connect({ servers: hr.server.url, noAsyncTraces: true });
+    try {
+      const kv = await new Kvm(other).open(bucket);
+      await kv.put(HrKeys.leave('alice'), encodeJson({ ...warm.record, annualDays: 31 }));
+      const seen = await until((r) => r.record.annualDays === 31);
+      expect(seen.trips).toBe(0);
+
+      // A change made right after the other's write lands on top of it, whether or not the copy
+      // had caught up (a stale copy fails the revision check and the bucket is read again).
+      const again = await kv.put(HrKeys.leave('alice'), encodeJson({ ...warm.record, annualDays: 40 }));
+      expect(again).toBeGreaterThan(0);
+      await store.changeLeave('alice', (r) => ({
+        next: { ...r, carriedOverDays: r.annualDays },
+        result: null,
+      }));
+      const stored = await kv.get(HrKeys.leave('alice'));
+      expect(JSON.parse(new TextDecoder().decode(stored!.value))).toMatchObject({
+        annualDays: 40,
+        carriedOverDays: 40,
+      });
+      // Its own write reads back at once.
+      expect((await read()).record).toMatchObject({ annualDays: 40, carriedOverDays: 40 });
+    } finally {
+      store.close();
+      await other.close();
+    }
   });
 });
