@@ -109,15 +109,32 @@ export function overlaps(a: { start: string; end: string }, b: { start: string; 
 
 /** Today's date in `timeZone` (IANA name, default UTC) at the instant `now`. */
 export function todayIn(now: Date, timeZone = 'UTC'): string {
-  let fmt = dayFormats.get(timeZone);
-  if (!fmt) {
+  // The engine and every tool ask for today several times per message, and formatting costs a few
+  // µs: the last answer per zone is kept for the rest of its UTC second. That is exact, not a
+  // guess: zone offsets and their changes are whole seconds (tz database), so a zone's calendar day
+  // only ever changes on a whole UTC second. Any other second, earlier or later (tests pass their
+  // own `now`), is formatted afresh.
+  const second = Math.floor(now.getTime() / 1000);
+  let zone = dayFormats.get(timeZone);
+  if (!zone) {
     // Building an Intl.DateTimeFormat costs ~60 µs and memory that GC gives back slowly: one per zone.
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, fmt);
+    const fmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    zone = { fmt, second: Number.NaN, day: '' };
+    dayFormats.set(timeZone, zone);
   }
-  return fmt.format(now);
+  // An invalid date gives NaN, which never equals the cached second: `format` throws as before.
+  if (second !== zone.second) {
+    zone.day = zone.fmt.format(now);
+    zone.second = second;
+  }
+  return zone.day;
 }
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const dayFormats = new Map<string, { fmt: Intl.DateTimeFormat; second: number; day: string }>();
 
 /** `Mon 3 Dec` (with the year when `withYear`). */
 export function formatDay(date: string, withYear = false): string {

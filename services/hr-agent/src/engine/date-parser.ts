@@ -88,6 +88,47 @@ function normalise(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** True when a character of `[from, to)` already belongs to an atom. */
+function isTaken(taken: readonly boolean[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (taken[i]) return true;
+  return false;
+}
+
+// The patterns of `parseDates`, in the order it tries them (an earlier one takes its text first),
+// built once: building them per message showed up in profiles. ISO_DATE to DAY_MONTH and the two
+// ORDINAL ones cannot match without a digit, which lets `parseDates` skip them for most messages.
+const TO =
+  '(?: ?- ?| to (?:the )?| until (?:the )?| till (?:the )?| through (?:the )?| thru (?:the )?| and (?:the )?)';
+const NOT_LENGTH = '(?! ?(?:days?|weeks?|am|pm|hours?))';
+const ISO_DATE = /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g;
+const MONTH_DAY_RANGE = new RegExp(
+  `\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
+  'g',
+);
+const DAY_RANGE_MONTH = new RegExp(
+  `\\b(?:the )?(\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
+  'g',
+);
+const MONTH_DAY = new RegExp(
+  `\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
+  'g',
+);
+const DAY_MONTH = new RegExp(
+  `\\b(?:the )?(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
+  'g',
+);
+const DAY_AFTER_TOMORROW = /\b(?:the )?day after tomorrow\b/g;
+const TODAY_WORDS = /\btoday\b|\btonight\b|\bthis (?:morning|afternoon)\b/g;
+const TOMORROW = /\btomorrow\b/g;
+const YESTERDAY = /\byesterday\b/g;
+const THIS_NEXT_WEEK = /\b(this|next) week\b/g;
+const WEEKDAY_NAME = new RegExp(`\\b(?:(next|this|coming|last|on) )?(${WEEKDAY_RE})\\b`, 'g');
+const ORDINAL_RANGE = new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}${TO}(\\d{1,2})${ORD}\\b`, 'g');
+const ORDINAL = new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}\\b${NOT_LENGTH}`, 'g');
+const DURATION = new RegExp(
+  `\\b(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}) (?:working |business |work )?(days?|weeks?)\\b`,
+);
+
 /**
  * Finds the dates in a sentence, relative to `today` (`YYYY-MM-DD`). Understands ISO dates,
  * month names ("Dec 3", "3rd of December", "December 3, 2026"), ranges joined by "to", "until",
@@ -102,103 +143,88 @@ export function parseDates(text: string, today: string): DateMention {
   const taken = new Array<boolean>(s.length).fill(false);
   const atoms: Atom[] = [];
   const scan = (re: RegExp, make: (m: RegExpExecArray) => Omit<Atom, 'from' | 'to'> | undefined) => {
-    for (const m of s.matchAll(re)) {
-      const from = m.index ?? 0;
+    // The patterns are built once and shared (`g`): start each scan from the beginning.
+    re.lastIndex = 0;
+    for (let m = re.exec(s); m; m = re.exec(s)) {
+      if (m[0] === '') re.lastIndex++;
+      const from = m.index;
       const to = from + m[0].length;
-      if (taken.slice(from, to).some(Boolean)) continue;
-      const atom = make(m as RegExpExecArray);
+      if (isTaken(taken, from, to)) continue;
+      const atom = make(m);
       if (!atom) continue;
       taken.fill(true, from, to);
       atoms.push({ from, to, ...atom });
     }
   };
-
-  const TO =
-    '(?: ?- ?| to (?:the )?| until (?:the )?| till (?:the )?| through (?:the )?| thru (?:the )?| and (?:the )?)';
-  const NOT_LENGTH = '(?! ?(?:days?|weeks?|am|pm|hours?))';
+  // Most messages have no digit: the patterns that need one cannot match, so they are not run.
+  const digits = /\d/.test(s);
 
   // 2026-12-03
-  scan(/\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g, (m) => {
-    const date = makeDate(Number(m[1]), Number(m[2]), Number(m[3]));
-    return date ? { date, month: Number(m[2]) } : undefined;
-  });
-  // Dec 3-5, December 3rd to 5th, 2026
-  scan(
-    new RegExp(
-      `\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
-      'g',
-    ),
-    (m) => {
+  if (digits) {
+    scan(ISO_DATE, (m) => {
+      const date = makeDate(Number(m[1]), Number(m[2]), Number(m[3]));
+      return date ? { date, month: Number(m[2]) } : undefined;
+    });
+    // Dec 3-5, December 3rd to 5th, 2026
+    scan(MONTH_DAY_RANGE, (m) => {
       const first = monthDay(today, monthNumber(m[1]!), Number(m[2]), m[4] ? Number(m[4]) : undefined);
       if (!first?.date) return undefined;
       const end = makeDate(Number(first.date.slice(0, 4)), Number(first.date.slice(5, 7)), Number(m[3]));
       return end ? { date: first.date, end } : undefined;
-    },
-  );
-  // 3-5 Dec, the 3rd to the 5th of December 2026, 3rd to 5th of next month
-  scan(
-    new RegExp(
-      `\\b(?:the )?(\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
-      'g',
-    ),
-    (m) => {
+    });
+    // 3-5 Dec, the 3rd to the 5th of December 2026, 3rd to 5th of next month
+    scan(DAY_RANGE_MONTH, (m) => {
       const ym = monthRef(today, m[3]!, m[4] ? Number(m[4]) : undefined, Number(m[1]));
       if (!ym) return undefined;
       const date = makeDate(ym.year, ym.month, Number(m[1]));
       const end = makeDate(ym.year, ym.month, Number(m[2]));
       return date && end ? { date, end } : undefined;
-    },
-  );
-  // Dec 3, December 3rd 2026, Dec. 3
-  scan(new RegExp(`\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`, 'g'), (m) =>
-    monthDay(today, monthNumber(m[1]!), Number(m[2]), m[3] ? Number(m[3]) : undefined),
-  );
-  // 3 Dec, the 3rd of December 2026, the 3rd of next month
-  scan(
-    new RegExp(
-      `\\b(?:the )?(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
-      'g',
-    ),
-    (m) => {
+    });
+    // Dec 3, December 3rd 2026, Dec. 3
+    scan(MONTH_DAY, (m) =>
+      monthDay(today, monthNumber(m[1]!), Number(m[2]), m[3] ? Number(m[3]) : undefined),
+    );
+    // 3 Dec, the 3rd of December 2026, the 3rd of next month
+    scan(DAY_MONTH, (m) => {
       const ym = monthRef(today, m[2]!, m[3] ? Number(m[3]) : undefined, Number(m[1]));
       const date = ym && makeDate(ym.year, ym.month, Number(m[1]));
       return date ? { date, month: ym.month, ...(ym.guessed ? { yearGuessed: true } : {}) } : undefined;
-    },
-  );
-  scan(/\b(?:the )?day after tomorrow\b/g, () => ({ date: addDays(today, 2) }));
-  scan(/\btoday\b|\btonight\b|\bthis (?:morning|afternoon)\b/g, () => ({ date: today }));
-  scan(/\btomorrow\b/g, () => ({ date: addDays(today, 1) }));
-  scan(/\byesterday\b/g, () => ({ date: addDays(today, -1) }));
-  scan(/\b(this|next) week\b/g, (m) => {
+    });
+  }
+  scan(DAY_AFTER_TOMORROW, () => ({ date: addDays(today, 2) }));
+  scan(TODAY_WORDS, () => ({ date: today }));
+  scan(TOMORROW, () => ({ date: addDays(today, 1) }));
+  scan(YESTERDAY, () => ({ date: addDays(today, -1) }));
+  scan(THIS_NEXT_WEEK, (m) => {
     const monday =
       m[1] === 'next' ? nextWeekday(today, 1, true) : addDays(today, -((weekday(today) + 6) % 7));
     const start = m[1] === 'this' && monday < today ? today : monday;
     return { date: start, end: addDays(monday, 4) };
   });
-  scan(new RegExp(`\\b(?:(next|this|coming|last|on) )?(${WEEKDAY_RE})\\b`, 'g'), (m) => {
+  scan(WEEKDAY_NAME, (m) => {
     const wd = weekdayNumber(m[2]!);
     if (m[1] === 'last') return { date: addDays(nextWeekday(today, wd, false), -7), weekday: true };
     return { date: nextWeekday(today, wd, m[1] === 'next'), weekday: true };
   });
-  // the 3rd to the 5th (no month: this month if still to come, else next month)
-  scan(new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}${TO}(\\d{1,2})${ORD}\\b`, 'g'), (m) => {
-    const date = dayOnly(today, Number(m[1]));
-    if (!date) return undefined;
-    let end = makeDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(m[2]));
-    if (end && end < date) end = dayOnly(addDays(date, 1), Number(m[2]));
-    return end ? { date, end } : undefined;
-  });
-  // the 3rd
-  scan(new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}\\b${NOT_LENGTH}`, 'g'), (m) => {
-    const date = dayOnly(today, Number(m[1]));
-    return date ? { date } : undefined;
-  });
+  if (digits) {
+    // the 3rd to the 5th (no month: this month if still to come, else next month)
+    scan(ORDINAL_RANGE, (m) => {
+      const date = dayOnly(today, Number(m[1]));
+      if (!date) return undefined;
+      let end = makeDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(m[2]));
+      if (end && end < date) end = dayOnly(addDays(date, 1), Number(m[2]));
+      return end ? { date, end } : undefined;
+    });
+    // the 3rd
+    scan(ORDINAL, (m) => {
+      const date = dayOnly(today, Number(m[1]));
+      return date ? { date } : undefined;
+    });
+  }
   atoms.sort((a, b) => a.from - b.from);
 
   const out: DateMention = {};
-  const duration = new RegExp(
-    `\\b(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}) (?:working |business |work )?(days?|weeks?)\\b`,
-  ).exec(s);
+  const duration = DURATION.exec(s);
   if (duration) {
     const n = /^\d+$/.test(duration[1]!) ? Number(duration[1]) : (NUMBER_WORDS[duration[1]!] ?? 0);
     out.durationDays = duration[2]!.startsWith('week') ? n * 5 : n;

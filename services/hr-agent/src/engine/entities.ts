@@ -9,39 +9,102 @@ const NOT_A_NAME = /\bto be frank\b|\bgrace period\b|\bpoison ivy\b|\bchristmas 
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-type NamePattern = { re: RegExp; id: string };
-/** Compiled name patterns by directory signature: compiling them per message cost ~5% of agent CPU. */
-const patternCache = new Map<string, NamePattern[]>();
+/** How a name form may sit in the text: not inside a word, an email address or a hyphenated word. */
+const BEFORE = '(?<![\\w@-])';
+const AFTER = '(?![\\w-])';
 
-function namePatterns(people: readonly Person[]): NamePattern[] {
-  const key = people.map((p) => `${p.id}\u0000${p.name}`).join('\u0001');
-  let patterns = patternCache.get(key);
-  if (!patterns) {
-    patterns = [];
-    for (const p of people) {
-      const first = p.name.split(/\s+/)[0] ?? p.id;
-      for (const form of new Set([p.name, p.id, first])) {
-        patterns.push({ re: new RegExp(`(?<![\\w@-])${escapeRegExp(form)}(?![\\w-])`, 'gi'), id: p.id });
-      }
-    }
-    if (patternCache.size > 16) patternCache.clear();
-    patternCache.set(key, patterns);
+/** One form of a person's name (full name, id or first name), matched case-insensitively. */
+type NameForm = {
+  /** Sticky: tells whether this form starts at one position (set `lastIndex` first). */
+  at: RegExp;
+  /** The person to return for it: their index in the directory array. */
+  person: number;
+};
+
+/** What the name lookups need for one directory, compiled once: per message it cost ~5% of agent CPU. */
+interface DirectoryNames {
+  /**
+   * The directory it was built from. Each turn gets a fresh array from the directory tool, so a
+   * directory is recognised by its ids and names (the same strings, so comparing them is cheap),
+   * never by the array, which a caller may also change in place.
+   */
+  ids: string[];
+  names: string[];
+  /**
+   * Zero-width, so every position is tried (a full name and another person's id may overlap):
+   * matches where at least one form starts. Most texts name nobody and cost this one scan.
+   */
+  anyForm: RegExp | undefined;
+  /** Every form, person by person in directory order (the order that breaks ties). */
+  forms: NameForm[];
+  /** Lower-case ids and name words, for {@link unknownName}. */
+  known: Set<string>;
+}
+
+/** A few directories at most are alive at once (one per bucket); the oldest is dropped. */
+const directories: DirectoryNames[] = [];
+
+function directoryNames(people: readonly Person[]): DirectoryNames {
+  for (const d of directories) if (sameDirectory(d, people)) return d;
+  const d = compileDirectory(people);
+  if (directories.length >= 16) directories.shift();
+  directories.push(d);
+  return d;
+}
+
+/** True when `people` has the same ids and names, in the same order, as the compiled directory. */
+function sameDirectory(d: DirectoryNames, people: readonly Person[]): boolean {
+  if (d.ids.length !== people.length) return false;
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    if (p.id !== d.ids[i] || p.name !== d.names[i]) return false;
   }
-  return patterns;
+  return true;
+}
+
+function compileDirectory(people: readonly Person[]): DirectoryNames {
+  // With a repeated id the last person of that id answers for all of them.
+  const lastOfId = new Map(people.map((p, i) => [p.id, i]));
+  const forms: NameForm[] = [];
+  const sources: string[] = [];
+  for (const p of people) {
+    const first = p.name.split(/\s+/)[0] ?? p.id;
+    for (const form of new Set([p.name, p.id, first])) {
+      const source = escapeRegExp(form);
+      forms.push({ at: new RegExp(`${BEFORE}${source}${AFTER}`, 'iy'), person: lastOfId.get(p.id)! });
+      sources.push(source);
+    }
+  }
+  return {
+    ids: people.map((p) => p.id),
+    names: people.map((p) => p.name),
+    anyForm:
+      sources.length > 0 ? new RegExp(`${BEFORE}(?=(?:${sources.join('|')})${AFTER})`, 'gi') : undefined,
+    forms,
+    known: new Set(people.flatMap((p) => [p.id.toLowerCase(), ...p.name.toLowerCase().split(/\s+/)])),
+  };
 }
 
 /** The employees a text names (by id, full name or first name), in order of appearance, without duplicates. */
 export function mentionedPeople(text: string, people: readonly Person[]): Person[] {
-  const clean = text.replace(NOT_A_NAME, (m) => ' '.repeat(m.length));
-  const hits: { at: number; p: Person }[] = [];
-  const byId = new Map(people.map((p) => [p.id, p]));
-  for (const { re, id } of namePatterns(people)) {
-    const person = byId.get(id)!;
-    for (const m of clean.matchAll(re)) hits.push({ at: m.index ?? 0, p: person });
-  }
-  hits.sort((a, b) => a.at - b.at);
+  const d = directoryNames(people);
   const out: Person[] = [];
-  for (const h of hits) if (!out.some((p) => p.id === h.p.id)) out.push(h.p);
+  if (!d.anyForm) return out;
+  const clean = text.replace(NOT_A_NAME, (m) => ' '.repeat(m.length));
+  // Positions in order; at each, the forms in directory order: a person is placed by their first
+  // mention, and people first mentioned at the same place keep directory order.
+  // (`exec` on the shared regex, not `matchAll`, which copies it per call; its matches are empty,
+  // so the loop moves `lastIndex` one on itself.)
+  const any = d.anyForm;
+  for (any.lastIndex = 0; any.exec(clean); any.lastIndex++) {
+    const at = any.lastIndex;
+    for (const form of d.forms) {
+      form.at.lastIndex = at;
+      if (!form.at.test(clean)) continue;
+      const p = people[form.person]!;
+      if (!out.some((x) => x.id === p.id)) out.push(p);
+    }
+  }
   return out;
 }
 
@@ -60,18 +123,23 @@ const NOT_NAMES = new Set(
   ).split(/\s+/),
 );
 
+/** A possessive ("zoe's"), then a capitalised word after "for", "of" or "about". */
+const CANDIDATES = [/\b([A-Za-z][a-z]+)['\u2019]s\b/g, /\b(?:for|of|about)\s+([A-Z][a-z]+)\b/g];
+
 /**
  * A person the text seems to name who is not in the directory: a possessive ("zoe's balance") or a
  * capitalised word after "for", "of" or "about" ("book leave for Zoe"). The engine then says it
  * does not know them, instead of quietly acting for the asker.
  */
 export function unknownName(text: string, people: readonly Person[]): string | undefined {
-  const known = new Set(people.flatMap((p) => [p.id.toLowerCase(), ...p.name.toLowerCase().split(/\s+/)]));
-  const candidates = [
-    ...[...text.matchAll(/\b([A-Za-z][a-z]+)['\u2019]s\b/g)].map((m) => m[1]!),
-    ...[...text.matchAll(/\b(?:for|of|about)\s+([A-Z][a-z]+)\b/g)].map((m) => m[1]!),
-  ];
-  return candidates.find((w) => !NOT_NAMES.has(w.toLowerCase()) && !known.has(w.toLowerCase()));
+  const { known } = directoryNames(people);
+  const isUnknown = (w: string) => !NOT_NAMES.has(w.toLowerCase()) && !known.has(w.toLowerCase());
+  // Possessives first, then names after "for", "of" or "about"; the first unknown one wins.
+  for (const re of CANDIDATES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) if (isUnknown(m[1]!)) return m[1];
+  }
+  return undefined;
 }
 
 /** A department the text names. */

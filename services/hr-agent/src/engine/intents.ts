@@ -91,30 +91,62 @@ const RULES: Record<Exclude<Intent, 'thanks'>, readonly Rule[]> = {
   ],
 };
 
+const THANKS = /^(thanks|thank you|thx|cheers|ty|great,? thanks|perfect,? thanks)\b/;
+/** Questions about amounts: not a booking. */
+const HOW_MANY = /\bhow (many|much)\b/;
+/** About a policy or a person: not a booking. */
+const POLICY_OR_WHO = /\b(policy|who)\b/;
+/** Asking whether or what: not a booking. */
+const ASKING = /\b(do i need|am i allowed|is there|what is|what's|what are|policy)\b/;
+
+/**
+ * The rule table made once into a list, with every distinct pattern (LEAVE is in three intents,
+ * HOW_MANY in a rule and a penalty) numbered, so that each is tried once per text.
+ */
+const PATTERNS: RegExp[] = [];
+function patternNumber(re: RegExp): number {
+  const i = PATTERNS.findIndex((p) => p.source === re.source && p.flags === re.flags);
+  return i >= 0 ? i : PATTERNS.push(re) - 1;
+}
+const RULE_LIST = (Object.entries(RULES) as [Exclude<Intent, 'thanks'>, readonly Rule[]][]).map(
+  ([intent, rules]) => ({
+    intent,
+    rules: rules.map(([re, w]) => ({ pattern: patternNumber(re), weight: w })),
+  }),
+);
+const HOW_MANY_N = patternNumber(HOW_MANY);
+const POLICY_OR_WHO_N = patternNumber(POLICY_OR_WHO);
+const ASKING_N = patternNumber(ASKING);
+
 /** The best intent for `text` and its score; `undefined` when nothing scores at least 2. */
 export function detectIntent(
   text: string,
   opts: { hasDate?: boolean } = {},
 ): { intent: Intent; score: number } | undefined {
   const s = text.toLowerCase().replace(/[\u2018\u2019]/g, "'");
-  if (/^(thanks|thank you|thx|cheers|ty|great,? thanks|perfect,? thanks)\b/.test(s) && s.length < 40) {
+  if (THANKS.test(s) && s.length < 40) {
     return { intent: 'thanks', score: 5 };
   }
-  let best: { intent: Intent; score: number } | undefined;
-  for (const [intent, rules] of Object.entries(RULES) as [Exclude<Intent, 'thanks'>, readonly Rule[]][]) {
-    let score = rules.reduce((n, [re, w]) => (re.test(s) ? n + w : n), 0);
+  // Every pattern is needed (each intent is scored): try each once.
+  const hit = PATTERNS.map((re) => re.test(s));
+  const howMany = hit[HOW_MANY_N]!;
+  const policyOrWho = hit[POLICY_OR_WHO_N]!;
+  const asking = hit[ASKING_N]!;
+  let best: Intent | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const { intent, rules } of RULE_LIST) {
+    let score = 0;
+    for (const r of rules) if (hit[r.pattern]) score += r.weight;
     if (intent === 'request_leave' && opts.hasDate && score > 0) score += 2;
-    if ((intent === 'request_leave' || intent === 'sick') && /\bhow (many|much)\b/.test(s)) score -= 3;
-    if (intent === 'request_leave' && /\b(policy|who)\b/.test(s)) score -= 2;
-    if (
-      (intent === 'request_leave' || intent === 'sick') &&
-      /\b(do i need|am i allowed|is there|what is|what's|what are|policy)\b/.test(s)
-    ) {
-      score -= 3;
+    if ((intent === 'request_leave' || intent === 'sick') && howMany) score -= 3;
+    if (intent === 'request_leave' && policyOrWho) score -= 2;
+    if ((intent === 'request_leave' || intent === 'sick') && asking) score -= 3;
+    if (score > bestScore) {
+      best = intent;
+      bestScore = score;
     }
-    if (!best || score > best.score) best = { intent, score };
   }
-  return best && best.score >= 2 ? best : undefined;
+  return best && bestScore >= 2 ? { intent: best, score: bestScore } : undefined;
 }
 
 /** "yes" in its usual forms. */

@@ -22,6 +22,36 @@ const Output = z.object({ you: z.string(), matches: z.array(Entry) });
 export type DirectoryEntry = z.infer<typeof Entry>;
 export type EmployeeDirectoryOutput = z.infer<typeof Output>;
 
+/** Who is who in one directory: everyone by id, and each manager's direct reports in directory order. */
+interface DirectoryIndex {
+  byId: Map<string, Employee>;
+  reports: Map<string, Employee[]>;
+}
+
+/**
+ * Indexes by directory array, built on first use: listing the directory looked everyone's manager
+ * and reports up by scanning it, per entry and per call. The store hands out one parsed array
+ * until the directory changes (a KV watch keeps it) and never changes an array in place, so an
+ * index is right for as long as its array lives; a new directory is a new array and a new index.
+ */
+const indexes = new WeakMap<readonly Employee[], DirectoryIndex>();
+
+function indexOf(all: readonly Employee[]): DirectoryIndex {
+  let index = indexes.get(all);
+  if (!index) {
+    const reports = new Map<string, Employee[]>();
+    for (const e of all) {
+      if (e.managerId === undefined) continue;
+      const list = reports.get(e.managerId);
+      if (list) list.push(e);
+      else reports.set(e.managerId, [e]);
+    }
+    index = { byId: new Map(all.map((e) => [e.id, e])), reports };
+    indexes.set(all, index);
+  }
+  return index;
+}
+
 /**
  * The employee directory: who someone is, their manager, HR partner, department and reports.
  * Open to every employee (no leave or pay data in it); unknown askers are refused.
@@ -45,21 +75,24 @@ export function employeeDirectoryTool(deps: HrToolDeps) {
     output: Output,
     async run(input, ctx) {
       const { actor, all } = await requireActor(deps.store, ctx.userId);
-      const byId = new Map(all.map((e) => [e.id, e]));
-      const entry = (e: Employee): z.infer<typeof Entry> => {
+      const { byId, reports } = indexOf(all);
+      // Fresh objects every call: the caller owns the output. Built field by field in the schema's
+      // order: spreading the optional fields in cost more than all the rest of an entry.
+      const entry = (e: Employee): DirectoryEntry => {
         const manager = e.managerId ? byId.get(e.managerId) : undefined;
         const partner = e.hrPartnerId ? byId.get(e.hrPartnerId) : undefined;
-        return {
+        const out: Omit<DirectoryEntry, 'directReports'> & Partial<Pick<DirectoryEntry, 'directReports'>> = {
           id: e.id,
           name: e.name,
           title: e.title,
           department: e.department,
           email: e.email,
           location: e.location,
-          ...(manager ? { manager: person(manager) } : {}),
-          ...(partner ? { hrPartner: person(partner) } : {}),
-          directReports: all.filter((x) => x.managerId === e.id).map(person),
         };
+        if (manager) out.manager = person(manager);
+        if (partner) out.hrPartner = person(partner);
+        out.directReports = (reports.get(e.id) ?? []).map(person);
+        return out as DirectoryEntry;
       };
       let found: Employee[];
       if (input.list) found = all;
