@@ -1,6 +1,16 @@
-import { extractFeatures, type FeatureCounts, groupNames, tfWeight } from './features.js';
-import { createSpeller, type Speller } from './spelling.js';
-import { gate } from './text.js';
+import {
+  extractFeatures,
+  type FeatureCounts,
+  type FeatureKey,
+  type FeatureSpeller,
+  groupNames,
+  KeyCounts,
+  KeyIds,
+  termFeatures,
+  tfWeight,
+} from './features.js';
+import { createSpeller } from './spelling.js';
+import { contentTerms, contentTermsOf, foldedWords, gateWords } from './text.js';
 
 /** One agent type as the classifier sees it: the routing-relevant part of its capability card. */
 export interface RouteCandidate {
@@ -76,29 +86,56 @@ export interface EmbeddedClassifier {
   classify(text: string): EmbeddedResult;
 }
 
-type Vector = Map<string, number>;
+type Vector = Map<FeatureKey, number>;
 
-/** What the index knows about one feature. */
-interface Postings {
-  idf: number;
-  /** Documents holding the feature, with the feature's weight in each (normalised) document vector. */
-  docs: number[];
-  weights: number[];
-  /** The feature's weight in each agent's (normalised) centroid, by agent index. */
-  centroid: number[];
+/**
+ * One feature group of the index. Features are numbered (ids); their postings are stored in
+ * compressed-row form: feature `f` is in documents `docs[start[f]]` to `docs[start[f + 1] - 1]`,
+ * in document order, with its weight in each (normalised) document vector in `weights`.
+ */
+interface GroupIndex {
+  /** The idf of each feature. */
+  idf: Float64Array;
+  start: Int32Array;
+  docs: Int32Array;
+  weights: Float64Array;
+  /** The feature's weight in each agent's (normalised) centroid: `centroid[f * agents + a]`. */
+  centroid: Float64Array;
 }
 
 interface Index {
   agents: string[];
   /** Agent index of each document. */
-  docAgent: number[];
+  docAgent: Int32Array;
   /** The idf given to a feature no document has (the largest). */
   unseenIdf: number;
-  /** Per group: feature → its idf, documents and centroid weights. */
-  postings: Map<string, Postings>[];
-  /** Per agent: how many of its documents hold each stemmed word. */
-  agentDf: Map<string, number>[];
-  speller: Speller;
+  /** Feature ids of the word and bigram groups, by feature. */
+  ids: [Map<string, number>, Map<string, number>];
+  /** Feature ids of the character n-gram group, by n-gram key. */
+  charIds: KeyIds;
+  /** The groups, in {@link groupNames} order. */
+  groups: GroupIndex[];
+  /**
+   * Each agent's coverage of each word (by word id): `min(1, documents holding it / coverageDocs)`
+   * at `cover[word * agents + a]`; {@link Index.noCover} for a word no document holds.
+   */
+  cover: Float64Array;
+  /** The coverage of a word no document holds: `min(1, 0 / coverageDocs)`. */
+  noCover: number;
+  /** The speller for query terms, as {@link termFeatures} takes it. */
+  speller: FeatureSpeller;
+  /** Working memory of {@link scoreAgents}, reused across calls (classification is synchronous). */
+  scratch: {
+    docSim: Float64Array;
+    centroidSim: Float64Array;
+    nearest: Float64Array;
+    covered: Float64Array;
+    /** The query's character n-grams (most of its features), counted anew for each text. */
+    char: KeyCounts;
+    /** One group of the query, in its feature order: feature ids (-1 when unknown) and counts. */
+    ids: number[];
+    counts: number[];
+  };
 }
 
 /**
@@ -130,14 +167,16 @@ function normalise(v: Vector): Vector {
   return v;
 }
 
-function weigh(counts: Map<string, number>, idf: Map<string, number>, unseenIdf: number): Vector {
+/** The normalised TF-IDF vector of a document's counts, given each feature's idf. */
+function weigh(counts: Iterable<[FeatureKey, number]>, idf: (key: FeatureKey) => number): Vector {
   const v: Vector = new Map();
-  for (const [k, c] of counts) v.set(k, tfWeight(c) * (idf.get(k) ?? unseenIdf));
+  for (const [k, c] of counts) v.set(k, tfWeight(c) * idf(k));
   return normalise(v);
 }
 
-function buildIndex(candidates: readonly RouteCandidate[], unseen: number): Index {
+function buildIndex(candidates: readonly RouteCandidate[], w: EmbeddedWeights): Index {
   const agents = candidates.map((c) => c.name);
+  const nAgents = agents.length;
   const docAgent: number[] = [];
   const docCounts: FeatureCounts[] = [];
   candidates.forEach((c, a) => {
@@ -154,109 +193,172 @@ function buildIndex(candidates: readonly RouteCandidate[], unseen: number): Inde
     }
   });
   const n = docCounts.length;
-  const unseenIdf = unseen * (Math.log(1 + n) + 1);
-  const idf = groupNames.map((_, g) => {
-    const df = new Map<string, number>();
+  const unseenIdf = w.unseen * (Math.log(1 + n) + 1);
+  // Document frequencies; a feature's id is its position in order of first appearance.
+  const dfs = groupNames.map((_, g) => {
+    const df = new Map<FeatureKey, number>();
     for (const d of docCounts) for (const k of d[g]!.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-    const out = new Map<string, number>();
-    for (const [k, f] of df) out.set(k, Math.log((1 + n) / (1 + f)) + 1);
+    return df;
+  });
+  const ids = dfs.map((df) => {
+    const out = new Map<FeatureKey, number>();
+    for (const k of df.keys()) out.set(k, out.size);
     return out;
   });
-  const postings = groupNames.map(() => new Map<string, Postings>());
+  const charIds = new KeyIds(dfs[2]!.size);
+  for (const k of dfs[2]!.keys()) charIds.add(k as number);
+  const idfs = dfs.map((df) => Float64Array.from(df.values(), (f) => Math.log((1 + n) / (1 + f)) + 1));
+  const groups: GroupIndex[] = dfs.map((df, g) => {
+    // A feature has one posting per document holding it: its document frequency.
+    const start = new Int32Array(df.size + 1);
+    let f = 0;
+    for (const count of df.values()) {
+      start[f + 1] = start[f]! + count;
+      f++;
+    }
+    return {
+      idf: idfs[g]!,
+      start,
+      docs: new Int32Array(start[df.size]!),
+      weights: new Float64Array(start[df.size]!),
+      centroid: new Float64Array(df.size * nAgents),
+    };
+  });
+  // Fill the postings in document order; each agent's centroid sums its documents' vectors.
+  const filled = groups.map((group) => group.start.slice(0, -1));
   const centroids: Vector[][] = agents.map(() => groupNames.map(() => new Map()));
   docCounts.forEach((d, doc) => {
     const agent = docAgent[doc]!;
     groupNames.forEach((_, g) => {
-      for (const [k, w] of weigh(d[g]!, idf[g]!, unseenIdf)) {
-        let p = postings[g]!.get(k);
-        if (!p) {
-          p = {
-            idf: idf[g]!.get(k)!,
-            docs: [],
-            weights: [],
-            centroid: new Array<number>(agents.length).fill(0),
-          };
-          postings[g]!.set(k, p);
-        }
-        p.docs.push(doc);
-        p.weights.push(w);
+      const group = groups[g]!;
+      for (const [k, x] of weigh(d[g]!, (key) => group.idf[ids[g]!.get(key)!]!)) {
+        const at = filled[g]![ids[g]!.get(k)!]!++;
+        group.docs[at] = doc;
+        group.weights[at] = x;
         const c = centroids[agent]![g]!;
-        c.set(k, (c.get(k) ?? 0) + w);
+        c.set(k, (c.get(k) ?? 0) + x);
       }
     });
   });
   centroids.forEach((perGroup, a) => {
     perGroup.forEach((c, g) => {
-      for (const [k, w] of normalise(c)) postings[g]!.get(k)!.centroid[a] = w;
+      for (const [k, x] of normalise(c)) groups[g]!.centroid[ids[g]!.get(k)! * nAgents + a] = x;
     });
   });
-  const df = new Map<string, number>();
-  const agentDf = agents.map(() => new Map<string, number>());
+  // Coverage, from how many documents of each agent hold each word.
+  const wordIds = ids[0] as Map<string, number>;
+  const cover = new Float64Array(wordIds.size * nAgents);
+  const agentDf = new Float64Array(wordIds.size * nAgents);
   docCounts.forEach((d, doc) => {
-    const adf = agentDf[docAgent[doc]!]!;
-    for (const k of d[0].keys()) {
-      df.set(k, (df.get(k) ?? 0) + 1);
-      adf.set(k, (adf.get(k) ?? 0) + 1);
-    }
+    for (const k of d[0].keys()) agentDf[wordIds.get(k)! * nAgents + docAgent[doc]!]! += 1;
   });
-  return { agents, docAgent, unseenIdf, postings, agentDf, speller: createSpeller(df) };
+  for (let i = 0; i < cover.length; i++) cover[i] = Math.min(1, agentDf[i]! / w.coverageDocs);
+  return {
+    agents,
+    docAgent: Int32Array.from(docAgent),
+    unseenIdf,
+    ids: [wordIds, ids[1] as Map<string, number>],
+    charIds,
+    groups,
+    cover,
+    noCover: Math.min(1, 0 / w.coverageDocs),
+    speller: { correct: createSpeller(dfs[0] as Map<string, number>).correct, weight: w.typo },
+    scratch: {
+      docSim: new Float64Array(n),
+      centroidSim: new Float64Array(nAgents),
+      nearest: new Float64Array(nAgents),
+      covered: new Float64Array(nAgents),
+      char: new KeyCounts(),
+      ids: [],
+      counts: [],
+    },
+  };
 }
 
-/** Per-agent scores of one piece of text, or null when it has no content words. */
-function scoreAgents(index: Index, text: string, w: EmbeddedWeights): number[] | null {
-  const counts = extractFeatures(text, { correct: index.speller.correct, weight: w.typo });
-  if (counts[0].size === 0) return null;
+/**
+ * Looks up group `g` of the query in the index: fills `scratch.ids` and `scratch.counts` with each
+ * feature's id (-1 when the index lacks it) and count, in the query's feature order, and returns
+ * how many features there are.
+ */
+function lookUp(index: Index, counts: FeatureCounts, g: number): number {
+  const { ids, counts: out } = index.scratch;
+  let n = 0;
+  if (g === 2) {
+    const char = counts[2];
+    for (; n < char.size; n++) {
+      ids[n] = index.charIds.get(char.ids.keys[n]!);
+      out[n] = char.counts[n]!;
+    }
+  } else {
+    const known = index.ids[g]!;
+    for (const [k, c] of counts[g] as Map<string, number>) {
+      ids[n] = known.get(k) ?? -1;
+      out[n++] = c;
+    }
+  }
+  return n;
+}
+
+/**
+ * Per-agent scores of one piece of text (its content terms), written into `out`; false when it has
+ * no content words. Reads only the index entries of the query's own features.
+ */
+function scoreAgents(index: Index, terms: readonly string[], w: EmbeddedWeights, out: Float64Array): boolean {
+  const counts = termFeatures(terms, index.speller, index.scratch.char);
+  if (counts[0].size === 0) return false;
   const groupWeight = [w.word, w.bigram, w.char];
   const nDocs = index.docAgent.length;
   const nAgents = index.agents.length;
-  const docSim = new Float64Array(nDocs);
-  const centroidSim = new Float64Array(nAgents);
+  const { docSim, centroidSim, nearest, covered, ids, counts: qCounts } = index.scratch;
+  docSim.fill(0);
+  centroidSim.fill(0);
   let weightSum = 0;
   for (let g = 0; g < groupNames.length; g++) {
     if (counts[g]!.size === 0 || groupWeight[g] === 0) continue;
     const gw = groupWeight[g]!;
     weightSum += gw;
     // The query's TF-IDF vector, normalised; only features the index has can contribute.
-    const postings = index.postings[g]!;
-    const hits: Postings[] = [];
-    const hitWeights: number[] = [];
+    const { idf, start, docs, weights, centroid } = index.groups[g]!;
+    const nFeatures = lookUp(index, counts, g);
     let norm = 0;
-    for (const [k, c] of counts[g]!) {
-      const p = postings.get(k);
-      const x = tfWeight(c) * (p ? p.idf : index.unseenIdf);
+    for (let f = 0; f < nFeatures; f++) {
+      const id = ids[f]!;
+      const x = tfWeight(qCounts[f]!) * (id >= 0 ? idf[id]! : index.unseenIdf);
       norm += x * x;
-      if (p) {
-        hits.push(p);
-        hitWeights.push(x);
-      }
+      qCounts[f] = x;
     }
     const scale = gw / Math.sqrt(norm);
-    for (let h = 0; h < hits.length; h++) {
-      const p = hits[h]!;
-      const qw = hitWeights[h]! * scale;
-      for (let i = 0; i < p.docs.length; i++) docSim[p.docs[i]!]! += qw * p.weights[i]!;
-      for (let a = 0; a < nAgents; a++) centroidSim[a]! += qw * p.centroid[a]!;
+    for (let f = 0; f < nFeatures; f++) {
+      const id = ids[f]!;
+      if (id < 0) continue;
+      const qw = qCounts[f]! * scale;
+      for (let i = start[id]!, end = start[id + 1]!; i < end; i++) docSim[docs[i]!]! += qw * weights[i]!;
+      for (let a = 0, at = id * nAgents; a < nAgents; a++, at++) centroidSim[a]! += qw * centroid[at]!;
     }
   }
-  const nearest = new Float64Array(nAgents);
+  nearest.fill(0);
   for (let d = 0; d < nDocs; d++) {
     const a = index.docAgent[d]!;
     if (docSim[d]! > nearest[a]!) nearest[a] = docSim[d]!;
   }
+  // Coverage: per agent, the query's words weighted by how many of the agent's documents hold them.
   let termMass = 0;
-  for (const c of counts[0].values()) termMass += c;
+  covered.fill(0);
+  for (const [t, c] of counts[0]) {
+    termMass += c;
+    const id = index.ids[0].get(t);
+    for (let a = 0; a < nAgents; a++) {
+      covered[a]! += c * (id === undefined ? index.noCover : index.cover[id * nAgents + a]!);
+    }
+  }
   const mix = w.nearest + w.centroid + w.coverage;
-  const out: number[] = [];
   for (let a = 0; a < nAgents; a++) {
-    let covered = 0;
-    for (const [t, c] of counts[0])
-      covered += c * Math.min(1, (index.agentDf[a]!.get(t) ?? 0) / w.coverageDocs);
     const similarity =
       weightSum > 0 ? (w.nearest * nearest[a]! + w.centroid * centroidSim[a]!) / weightSum : 0;
-    const coverage = termMass > 0 ? (w.coverage * covered) / termMass : 0;
-    out.push(mix > 0 ? (similarity + coverage) / mix : 0);
+    const coverage = termMass > 0 ? (w.coverage * covered[a]!) / termMass : 0;
+    out[a] = mix > 0 ? (similarity + coverage) / mix : 0;
   }
-  return out;
+  return true;
 }
 
 /** Sentences of a longer request: one clear sentence should decide even when the rest is chatter. */
@@ -280,21 +382,28 @@ function segments(text: string): string[] {
 export function createEmbeddedClassifier(opts: EmbeddedOptions = {}): EmbeddedClassifier {
   const threshold = opts.threshold ?? defaultThreshold;
   const weights: EmbeddedWeights = { ...defaultWeights, ...opts.weights };
-  let index = buildIndex([], weights.unseen);
+  let index = buildIndex([], weights);
+  let best = new Float64Array(0);
+  let partScores = new Float64Array(0);
 
   return {
     update(candidates) {
-      index = buildIndex(candidates, weights.unseen);
+      index = buildIndex(candidates, weights);
+      best = new Float64Array(index.agents.length);
+      partScores = new Float64Array(index.agents.length);
     },
     classify(text) {
       const scores: Record<string, number> = {};
       for (const name of index.agents) scores[name] = 0;
-      if (index.agents.length === 0 || gate(text) !== null) return { agent: null, score: 0, scores };
-      const best = new Array<number>(index.agents.length).fill(0);
-      for (const part of [text, ...segments(text)]) {
-        const s = scoreAgents(index, part, weights);
-        if (!s) continue;
-        for (let a = 0; a < s.length; a++) if (s[a]! > best[a]!) best[a] = s[a]!;
+      if (index.agents.length === 0) return { agent: null, score: 0, scores };
+      // The whole text is folded and split once, for the gate and for its own scoring.
+      const textWords = foldedWords(text);
+      if (gateWords(text, textWords) !== null) return { agent: null, score: 0, scores };
+      best.fill(0);
+      const parts = [contentTermsOf(textWords), ...segments(text).map((s) => contentTerms(s))];
+      for (const terms of parts) {
+        if (!scoreAgents(index, terms, weights, partScores)) continue;
+        for (let a = 0; a < partScores.length; a++) if (partScores[a]! > best[a]!) best[a] = partScores[a]!;
       }
       let top = 0;
       for (let a = 0; a < best.length; a++) {

@@ -75,10 +75,20 @@ export function stem(word: string): string {
   return w;
 }
 
+/** The words of a text as {@link contentTerms} and {@link gate} see them: folded, then split. */
+export function foldedWords(text: string): string[] {
+  return words(fold(text));
+}
+
 /** The content words of a text, stemmed, in order: stop words and bare numbers dropped. */
 export function contentTerms(text: string): string[] {
+  return contentTermsOf(foldedWords(text));
+}
+
+/** {@link contentTerms} of a text already split by {@link foldedWords}. */
+export function contentTermsOf(folded: readonly string[]): string[] {
   const out: string[] = [];
-  for (const w of words(fold(text))) {
+  for (const w of folded) {
     if (englishStopWords.has(w) || /^[0-9]+$/.test(w)) continue;
     out.push(stem(w));
   }
@@ -93,16 +103,33 @@ export type GateReason = 'empty' | 'non_latin' | 'other_language';
  * `clarify`), or null when it can be scored.
  */
 export function gate(text: string): GateReason | null {
-  const letters = text.match(/\p{L}/gu);
-  if (!letters || letters.length === 0) return 'empty';
-  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
-  if (latin / letters.length < 0.5) return 'non_latin';
+  return gateWords(text, foldedWords(text));
+}
+
+/** {@link gate} with the text's {@link foldedWords} already at hand. */
+export function gateWords(text: string, folded: readonly string[]): GateReason | null {
+  // Plain ASCII text (most requests) needs no Unicode scan: its letters are A–Z and a–z, all Latin.
+  if (isAscii(text)) {
+    if (!asciiLetter.test(text)) return 'empty';
+  } else {
+    const letters = text.match(/\p{L}/gu);
+    if (!letters || letters.length === 0) return 'empty';
+    const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+    if (latin / letters.length < 0.5) return 'non_latin';
+  }
   let english = 0;
   let foreign = 0;
-  for (const w of words(fold(text))) {
+  for (const w of folded) {
     if (englishStopWords.has(w)) english++;
     else if (foreignStopWords.has(w)) foreign++;
   }
   if (foreign >= 2 && foreign > english) return 'other_language';
   return null;
 }
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+const asciiLetter = /[A-Za-z]/;

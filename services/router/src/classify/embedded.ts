@@ -1,4 +1,4 @@
-import { createEmbeddedClassifier } from '@switchboard/classifier';
+import { createEmbeddedClassifier, type EmbeddedClassifier } from '@switchboard/classifier';
 import type { AgentView, Classifier } from './types.js';
 
 /** Options of {@link createEmbeddedRouterClassifier}. */
@@ -7,42 +7,79 @@ export interface EmbeddedRouterOptions {
   threshold?: number;
 }
 
+/** The routing-relevant part of an agent list, as an index was built from it. */
+type CardSet = readonly Pick<AgentView, 'name' | 'description' | 'intents' | 'examples'>[];
+
 /**
- * What identifies an agent list for the index: names, example counts and text sizes. Cheap enough
- * to compute per request; a card edit that keeps every length the same is caught at the next
- * change of any of them (cards change rarely and together with their version).
+ * Indexes kept, most recently used first. The router asks about the full agent list and, when the
+ * chosen agent is down, about the live ones only: both stay built, so neither rebuilds per request.
  */
-function signature(agents: readonly AgentView[]): string {
-  return agents
-    .map((a) => {
-      let chars = a.description.length;
-      for (const e of a.examples) chars += e.length;
-      return `${a.name}:${a.examples.length}:${a.intents.length}:${chars}`;
-    })
-    .join('|');
+const cacheSize = 4;
+
+/** The routing-relevant fields of `agents`, in a list of their own (the caller's may change). */
+function snapshot(agents: readonly AgentView[]): CardSet {
+  return agents.map(({ name, description, intents, examples }) => ({
+    name,
+    description,
+    intents,
+    examples,
+  }));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
- * The embedded classifier as a router {@link Classifier}: rebuilds its index only when the live
- * agent list changes, and decides with method `embedded`. No I/O; never throws for ordinary text.
+ * Whether `agents` holds exactly the cards `cards` was built from (names, descriptions, intents and
+ * examples, in order). Cheap per request: the views share their strings and arrays with the parsed
+ * cards, so most comparisons are by reference; a re-sent card with equal text compares by content.
+ */
+function sameCards(cards: CardSet, agents: readonly AgentView[]): boolean {
+  if (cards.length !== agents.length) return false;
+  for (let i = 0; i < cards.length; i++) {
+    const c = cards[i]!;
+    const a = agents[i]!;
+    if (c.name !== a.name || c.description !== a.description) return false;
+    if (!sameList(c.intents, a.intents) || !sameList(c.examples, a.examples)) return false;
+  }
+  return true;
+}
+
+/**
+ * The embedded classifier as a router {@link Classifier}: builds an index once per distinct agent
+ * card set (a few recent sets are kept) and decides with method `embedded`. No I/O; never throws
+ * for ordinary text.
  */
 export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {}): Classifier {
-  const embedded = createEmbeddedClassifier(
-    opts.threshold === undefined ? {} : { threshold: opts.threshold },
-  );
+  const options = opts.threshold === undefined ? {} : { threshold: opts.threshold };
   let lastAgents: readonly AgentView[] | undefined;
-  let lastSignature = '';
-  embedded.update([]);
+  const cache: { cards: CardSet; embedded: EmbeddedClassifier }[] = [];
+
+  function indexFor(agents: readonly AgentView[]): EmbeddedClassifier {
+    const at = cache.findIndex((e) => sameCards(e.cards, agents));
+    if (at >= 0) {
+      const [hit] = cache.splice(at, 1);
+      // Keep the newest references: the next request then compares by reference again.
+      cache.unshift({ cards: snapshot(agents), embedded: hit!.embedded });
+      return hit!.embedded;
+    }
+    const cards = snapshot(agents);
+    const embedded = createEmbeddedClassifier(options);
+    embedded.update(cards);
+    cache.unshift({ cards, embedded });
+    if (cache.length > cacheSize) cache.pop();
+    return embedded;
+  }
+
   return {
     async classify(text, agents) {
-      if (agents !== lastAgents) {
-        const sig = signature(agents);
-        if (sig !== lastSignature) {
-          embedded.update(agents);
-          lastSignature = sig;
-        }
-        lastAgents = agents;
-      }
+      // The very list of the last call (agent lists are never changed in place): its index is first.
+      const embedded = agents === lastAgents ? cache[0]!.embedded : indexFor(agents);
+      lastAgents = agents;
       const r = embedded.classify(text);
       return { agent: r.agent, method: 'embedded', score: r.score };
     },
