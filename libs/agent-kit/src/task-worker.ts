@@ -116,7 +116,18 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
     const requestId = m.headers?.get(HeaderNames.requestId) || newId();
     const replyTo = m.headers?.get(HeaderNames.replyTo) || undefined;
     const traceId = parseTraceparent(m.headers?.get(HeaderNames.traceparent))?.traceId;
-    const mlog = messageLogger(log, requestId, m.subject, { traceId });
+    // The child logger is built on first use: most tasks log nothing.
+    let child: Logger | undefined;
+    const mlog = () => {
+      child ??= messageLogger(log, requestId, m.subject, { traceId });
+      return child;
+    };
+    const engineCtx = {
+      get log() {
+        return mlog();
+      },
+      signal: abort.signal,
+    };
     let outcomeLabel = 'answered';
     try {
       let task: Task;
@@ -126,7 +137,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
           throw new SwitchboardError('invalid_request', `task is for agent ${task.agent}`);
       } catch (err) {
         outcomeLabel = 'invalid';
-        mlog.warn({ err }, 'invalid task: dead-lettered');
+        mlog().warn({ err }, 'invalid task: dead-lettered');
         await deadLetter(js, agent, m, 'invalid_task', err instanceof Error ? err.message : String(err));
         metrics.deadLetters.inc({ agent, reason: 'invalid_task' });
         if (r.released) return;
@@ -144,7 +155,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
               m.info.deliveryCount === 1 &&
               attempt === 0 &&
               !m.headers?.has(HeaderNames.replay);
-            outcome = await processTurn(opts, task, { log: mlog, signal: abort.signal }, { fresh });
+            outcome = await processTurn(opts, task, engineCtx, { fresh });
           } catch (err) {
             if (!(err instanceof SessionConflictError) || attempt >= 4) throw err;
           }
@@ -171,7 +182,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
       // Publishing the dead letter or the ack itself failed: the task will be redelivered, and the
       // rerun finds its answer in the session (idempotent by task id).
       outcomeLabel = 'error';
-      mlog.warn({ err }, 'task not confirmed; it will be redelivered');
+      mlog().warn({ err }, 'task not confirmed; it will be redelivered');
     } finally {
       metrics.tasks.inc({ agent, outcome: outcomeLabel });
       metrics.taskDuration.observe({ agent }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -182,25 +193,25 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
   const onFailure = async (
     r: Running,
     err: unknown,
-    ctx: { task: Task; replyTo: string | undefined; requestId: string; mlog: Logger },
+    ctx: { task: Task; replyTo: string | undefined; requestId: string; mlog: () => Logger },
   ): Promise<string> => {
     const { m } = r;
     const { replyTo, requestId, mlog } = ctx;
     const typed = err instanceof SwitchboardError ? err : undefined;
     if (typed && ANSWERED_ERRORS.has(typed.code)) {
-      mlog.info({ code: typed.code }, 'task refused');
+      mlog().info({ code: typed.code }, 'task refused');
       const sent = await finish(r, () => sendReply(opts.nc, replyTo, errorReply(typed), requestId));
       return sent ? typed.code : 'released';
     }
     const retryable = typed ? typed.retryable : true;
     if (retryable && m.info.deliveryCount < opts.maxDeliver) {
       const delay = typed?.retryAfterMs ?? backoffMs(m.info.deliveryCount);
-      mlog.warn({ err, delivery: m.info.deliveryCount, delay }, 'task failed; will retry');
+      mlog().warn({ err, delivery: m.info.deliveryCount, delay }, 'task failed; will retry');
       m.nak(delay);
       return 'retried';
     }
     const reason = retryable ? 'max_deliveries' : (typed?.code ?? 'permanent');
-    mlog.error({ err, delivery: m.info.deliveryCount, reason }, 'task dead-lettered');
+    mlog().error({ err, delivery: m.info.deliveryCount, reason }, 'task dead-lettered');
     await deadLetter(js, agent, m, reason, err instanceof Error ? err.message : String(err));
     metrics.deadLetters.inc({ agent, reason });
     if (r.released) return 'released';

@@ -1,5 +1,5 @@
 import { type ErrorCode, isSwitchboardError, issuesOf } from '@switchboard/contracts';
-import type { Guard, Metrics } from '@switchboard/runtime';
+import type { Guard, Logger, Metrics } from '@switchboard/runtime';
 import type { Tool, ToolContext } from './types.js';
 
 /** A tool's result: its validated output, or a typed error the engine can show or send to the LLM. */
@@ -47,7 +47,13 @@ export function createToolExecutor(opts: {
    * `timeoutMs`, and while it is open tools fail fast with `agent_unavailable`.
    */
   guard?: Guard | undefined;
+  /**
+   * The agent's logger, to check the level before building a debug line: reading `ctx.log` builds
+   * the per-task child logger, and the redacted copy of the input costs even when not logged.
+   */
+  log?: Logger | undefined;
 }) {
+  const debug = () => opts.log?.isLevelEnabled('debug') ?? true;
   const byName = new Map(opts.tools.map((t) => [t.name, t]));
   const timeoutMs = opts.timeoutMs ?? 5000;
   const count = (tool: string, outcome: string) =>
@@ -92,7 +98,8 @@ export function createToolExecutor(opts: {
         const checked = tool.output.safeParse(output);
         if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
         count(name, 'ok');
-        ctx.log.debug({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
+        if (debug())
+          ctx.log.debug({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
         return { ok: true, tool: name, output: checked.data };
       } catch (err) {
         if (err instanceof ToolTimeout) {

@@ -39,7 +39,10 @@ export function toolContext(input: EngineInput, ctx: EngineContext, events: Doma
   return {
     userId: input.userId,
     taskId: input.taskId,
-    log: ctx.log,
+    // Read through: the engine context builds its child logger on first use.
+    get log() {
+      return ctx.log;
+    },
     signal: ctx.signal,
     emit: (e) => events.push(e),
   };

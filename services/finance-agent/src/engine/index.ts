@@ -54,6 +54,7 @@ export async function createFinanceEngine(deps: {
     agent: 'finance',
     tools,
     metrics: deps.metrics,
+    log: deps.log,
     guard: createGuard(
       { target: 'finance_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
       deps.metrics,

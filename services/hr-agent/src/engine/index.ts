@@ -58,6 +58,7 @@ export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineP
     agent: 'hr',
     tools: createHrTools({ store, today, now }),
     metrics: deps.metrics,
+    log: deps.log,
     guard: createGuard(
       { target: 'hr_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
       deps.metrics,
