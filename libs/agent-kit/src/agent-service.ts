@@ -74,7 +74,7 @@ export async function startAgentService(
     log: rt.log,
     metrics: rt.metrics,
     inFlight: rt.inFlight,
-    concurrency: opts.concurrency ?? 32,
+    concurrency: opts.concurrency ?? 64,
     maxDeliver,
     ackWaitMs,
     ensureConsumer,

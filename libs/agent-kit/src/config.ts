@@ -6,7 +6,7 @@ export function agentEnv(defaultOpsPort: number) {
   return BaseEnv.extend({
     OPS_PORT: portVar(defaultOpsPort),
     /** Tasks one instance handles at once. */
-    AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+    AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
     /** Deliveries of a task before it is dead-lettered. */
     AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(6),
     /** How long a task may be held without an ack or in-progress signal, in ms. */
