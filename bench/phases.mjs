@@ -79,7 +79,7 @@ export async function step(ctx, nats, id, send, inFlight, procs, extra = {}) {
   // The measured window on the monotonic clock V8's profiler also uses (not part of the results).
   Object.defineProperty(row, 'windowUs', { value: [b.us, a.us], enumerable: false });
   ctx.say(
-    `${id}${extra.instances ? ` x${extra.instances}` : ''} @${inFlight}: ${load.throughput} req/s, p50 ${load.p50} p99 ${load.p99} ms, ${load.errors} errors`,
+    `${id}${extra.instances ? ` x${extra.instances}` : ''} @${inFlight}${extra.round ? ` round ${extra.round}` : ''}: ${load.throughput} req/s, p50 ${load.p50} p99 ${load.p99} ms, ${load.errors} errors`,
   );
   return row;
 }
@@ -154,20 +154,76 @@ export async function startSystem(ctx, url, { profile = [], only } = {}) {
   return procs;
 }
 
-/** Scenarios 2, 3 and 5: agents.ask and the gateway at 1 and 64 in flight; memory and readiness. */
-export async function systemPhase(ctx) {
-  const nats = await ctx.startNats();
-  const nc = await requester(nats.url);
-  const procs = await startSystem(ctx, nats.url);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const r2 = (x) => Math.round(x * 100) / 100;
+
+/**
+ * One row from the rounds of a step: the median of each figure (throughput, percentiles, CPU per
+ * request of each process, messages per request), errors summed, and every round kept in `rounds`.
+ */
+export function medianRow(rounds) {
+  const pick = (f) => r2(median(rounds.map(f)));
+  const perProcess = (key) => {
+    const out = {};
+    for (const name of Object.keys(rounds[0][key])) out[name] = pick((r) => r[key][name]);
+    return out;
+  };
+  const { id, inFlight } = rounds[0];
+  return {
+    id,
+    inFlight,
+    throughput: Math.round(median(rounds.map((r) => r.throughput))),
+    p50: pick((r) => r.p50),
+    p90: pick((r) => r.p90),
+    p99: pick((r) => r.p99),
+    requests: rounds.reduce((n, r) => n + r.requests, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    cpuUsPerRequest: perProcess('cpuUsPerRequest'),
+    serverPerRequest: perProcess('serverPerRequest'),
+    loadAvg1m: pick((r) => r.loadAvg1m),
+    rounds: rounds.map((r) => ({
+      throughput: r.throughput,
+      p50: r.p50,
+      p99: r.p99,
+      errors: r.errors,
+      loadAvg1m: r.loadAvg1m,
+    })),
+  };
+}
+
+/**
+ * Scenarios 1, 2, 3 and 5. The baseline pipeline and the system run side by side, each on its own
+ * nats-server (the idle one costs next to nothing), and their load steps alternate: baseline,
+ * agents.ask, baseline, agents.ask... `ctx.rounds` times at each in-flight level. This machine's
+ * speed drifts by tens of percent within minutes (shared cores), so each ratio is taken between
+ * the two steps of one round, and the median over the rounds is reported. Then the gateway (one
+ * step per level, against the baseline's median), memory and readiness.
+ */
+export async function comparePhase(ctx) {
+  const baseNats = await ctx.startNats();
+  const sysNats = await ctx.startNats();
+  const baseNc = await requester(baseNats.url);
+  const nc = await requester(sysNats.url);
+  let pipeline = [];
+  let procs = {};
   try {
+    pipeline = await startBaseline(baseNc, baseNats.url, { logDir: ctx.logDir });
+    procs = await startSystem(ctx, sysNats.url);
     await untilAnswered(nc, 'agents.ask', QUESTION);
     await sleep(500);
     const services = {};
     for (const [name, p] of Object.entries(procs)) {
       services[name] = { readyMs: Math.round(p.readyMs), rssIdleMB: memoryMB(p.pid).rss };
     }
-    const pids = { 'nats-server': nats.pid() };
+    const basePids = { 'nats-server': baseNats.pid(), relay: pipeline[0].pid, worker: pipeline[1].pid };
+    const pids = { 'nats-server': sysNats.pid() };
     for (const [name, p] of Object.entries(procs)) pids[name] = p.pid;
+    const { gateway, ...natsSide } = pids;
+    void gateway;
     const afterLoad = (names) => {
       for (const name of names) {
         const m = memoryMB(procs[name].pid);
@@ -176,24 +232,41 @@ export async function systemPhase(ctx) {
         s.peakRssMB = m.hwm;
       }
     };
-    const rows = [];
-    const { gateway, ...natsSide } = pids;
-    void gateway;
+    const baseSend = natsSender(baseNc, baselineSubject, QUESTION, { judge: () => true });
     const ask = natsSender(nc, 'agents.ask', QUESTION);
-    for (const n of ctx.inFlights)
-      rows.push(await step(ctx, nats, 'agents.ask', ask, n, natsSide, { inFlight: n }));
+    const rows = [];
+    for (const n of ctx.inFlights) {
+      const base = [];
+      const sys = [];
+      for (let round = 1; round <= ctx.rounds; round++) {
+        base.push(await step(ctx, baseNats, 'baseline', baseSend, n, basePids, { inFlight: n, round }));
+        sys.push(await step(ctx, sysNats, 'agents.ask', ask, n, natsSide, { inFlight: n, round }));
+      }
+      const b = medianRow(base);
+      const a = medianRow(sys);
+      // The ratio of each round's pair, then the median of those ratios.
+      a.vsBaseline = {
+        throughput: r2(median(sys.map((r, i) => r.throughput / base[i].throughput))),
+        p50: r2(median(sys.map((r, i) => r.p50 / base[i].p50))),
+        p99: r2(median(sys.map((r, i) => r.p99 / base[i].p99))),
+      };
+      a.rounds.forEach((r, i) => {
+        r.vsBaseline = r2(sys[i].throughput / base[i].throughput);
+      });
+      rows.push(b, a);
+    }
     afterLoad(['router', 'hr-agent', 'finance-agent']);
     for (const n of ctx.inFlights) {
       const post = httpSender(procs.gateway.port, '/v1/ask', QUESTION, { inFlight: n });
-      rows.push(await step(ctx, nats, 'gateway', post, n, pids, { inFlight: n }));
+      rows.push(await step(ctx, sysNats, 'gateway', post, n, pids, { inFlight: n }));
       post.close();
     }
     afterLoad(Object.keys(procs));
     return { rows, services };
   } finally {
-    await Promise.all(Object.values(procs).map((p) => stop(p)));
-    await nc.close();
-    await ctx.stopNats(nats);
+    await Promise.all([...Object.values(procs), ...pipeline].map((p) => stop(p)));
+    await Promise.all([nc.close(), baseNc.close()]);
+    await Promise.all([ctx.stopNats(sysNats), ctx.stopNats(baseNats)]);
   }
 }
 

@@ -8,7 +8,8 @@ export function addRatios(rows) {
   const base = new Map(rows.filter((r) => r.id === 'baseline').map((r) => [r.inFlight, r]));
   for (const r of rows) {
     const b = base.get(r.inFlight);
-    if (!b || r.id === 'scaling') continue;
+    // Rows measured in alternating rounds carry the median of their per-round ratios already.
+    if (!b || r.id === 'scaling' || r.vsBaseline) continue;
     r.vsBaseline = {
       throughput: r2(r.throughput / b.throughput),
       p50: r2(r.p50 / b.p50),
@@ -75,6 +76,7 @@ export function toMarkdown(results) {
     `Measured ${results.date} on ${m.cpus} × ${m.cpuModel}, node ${m.node}, nats-server ${m.natsServer}; ` +
       `commit ${results.source?.commit}${results.source?.uncommittedFiles ? ` with ${results.source.uncommittedFiles} uncommitted files` : ''}; ` +
       `${results.settings.warmupMs} ms warm-up, then ${results.settings.durationMs} ms per step; ` +
+      `baseline and agents.ask in ${results.settings.rounds} alternating rounds (medians; each ratio taken within a round); ` +
       `load average ${m.loadAvg1mAtStart} at the start (${m.cpus} CPUs: above that, other work competed).`,
     '',
     '| scenario | in flight | req/s | × baseline | p50 ms | p90 ms | p99 ms | p99 × baseline | errors |',
@@ -87,9 +89,13 @@ export function toMarkdown(results) {
       `| ${name} | ${r.inFlight} | ${r.throughput} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${cell(r.vsBaseline?.p99)} | ${r.errors} |`,
     );
   }
+  for (const r of results.scenarios.filter((x) => x.id !== 'baseline' && x.rounds?.[0]?.vsBaseline)) {
+    const each = r.rounds.map((x) => x.vsBaseline).join(', ');
+    lines.push('', `${r.id} at ${r.inFlight} in flight, throughput × baseline in each round: ${each}.`);
+  }
   lines.push(
     '',
-    'Cost per request inside the measured window: CPU µs of each process, and what the server saw.',
+    'Cost per request inside the measured window (medians over the rounds): CPU µs of each process, and what the server saw.',
     '',
     '| scenario | in flight | CPU µs per request | msgs into server | msgs out of server | load avg |',
     '| --- | ---: | --- | ---: | ---: | ---: |',

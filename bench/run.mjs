@@ -1,15 +1,16 @@
 // `npm run bench`: starts its own nats-server and the built services, measures the scenarios of
 // issue #7, prints JSON and writes bench/results/<date>.json, latest.md and latest.svg.
 // BENCH_PROFILE=1 runs the CPU-profiling steps instead (bench/results/profile-<date>.{json,md}).
-// BENCH_WARMUP_MS and BENCH_DURATION_MS set the length of each load step (default 2 s + 8 s);
-// BENCH_ONLY=baseline,system,scaling runs some phases only (results are then not written).
+// BENCH_WARMUP_MS and BENCH_DURATION_MS set the length of each load step (default 2 s + 6 s);
+// BENCH_ROUNDS (3) alternating baseline/agents.ask rounds; BENCH_ONLY=compare,scaling runs some
+// phases only (results are then not written).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { findNatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { renderChart } from './chart.mjs';
-import { baselinePhase, scalingPhase, systemPhase } from './phases.mjs';
+import { comparePhase, scalingPhase } from './phases.mjs';
 import { profilePhase } from './profile.mjs';
 import { toMarkdown as profileMarkdown } from './profile-summary.mjs';
 import { addRatios, judgeTargets, toMarkdown } from './report.mjs';
@@ -22,7 +23,8 @@ const natsServers = new Set();
 const ctx = {
   say,
   warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 2000),
-  durationMs: Number(process.env.BENCH_DURATION_MS ?? 8000),
+  durationMs: Number(process.env.BENCH_DURATION_MS ?? 6000),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   inFlights: [1, 64],
   logDir: tmp,
   profileDir: join(tmp, 'profiles'),
@@ -94,19 +96,18 @@ async function bench() {
     settings: {
       warmupMs: ctx.warmupMs,
       durationMs: ctx.durationMs,
+      rounds: ctx.rounds,
       logLevel: process.env.LOG_LEVEL ?? 'info',
     },
   };
   const rows = [];
-  if (wanted('baseline')) {
-    say('scenario 1: baseline pipeline');
-    rows.push(...(await baselinePhase(ctx)));
-  }
-  if (wanted('system')) {
-    say('scenarios 2, 3, 5: agents.ask, gateway, memory and readiness');
-    const system = await systemPhase(ctx);
-    rows.push(...system.rows);
-    results.services = system.services;
+  if (wanted('compare')) {
+    say(
+      `scenarios 1, 2, 3, 5: baseline and agents.ask in ${ctx.rounds} alternating rounds, gateway, memory, readiness`,
+    );
+    const compare = await comparePhase(ctx);
+    rows.push(...compare.rows);
+    results.services = compare.services;
   }
   if (wanted('scaling')) {
     say('scenario 4: scaling hr-agent instances with a 100 ms fake LLM');
