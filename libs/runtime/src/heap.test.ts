@@ -1,41 +1,53 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { heapFlags } from './heap.js';
+import { growthFactor } from './heap.js';
 
 const dist = join(import.meta.dirname, '..', 'dist', 'heap.js');
 
 /**
- * Runs a child process that applies `mode` first thing, then allocates with many survivors (what a
- * busy service does), and returns its heap space sizes in MB.
+ * Runs a child process that applies `mode` (semi-spaces of at most `maxMB` in lean mode), then
+ * allocates with many survivors, as a busy service does, yielding to the event loop now and then;
+ * returns the largest young-generation size it saw, in MB.
  */
-function heapAfterChurn(mode: 'lean' | 'v8'): { young: number; old: number } {
+async function youngAfterChurn(mode: 'lean' | 'v8', maxMB: number): Promise<number> {
   const script = `
     import v8 from 'node:v8';
+    import { setImmediate as tick } from 'node:timers/promises';
     import { tuneHeap } from ${JSON.stringify(dist)};
-    tuneHeap(${JSON.stringify(mode)});
+    const stop = tuneHeap(${JSON.stringify(mode)}, { growthPercent: 30, youngMaxMB: ${maxMB} });
+    const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20;
+    let most = 0;
     const keep = [];
-    for (let i = 0; i < 2e6; i++) {
+    for (let i = 0; i < 3e6; i++) {
       keep.push({ i, s: 'x' + i });
       if (keep.length > 100000) keep.splice(0, 50000);
+      if (i % 2000 === 0) { await tick(); most = Math.max(most, young()); }
     }
-    const mb = (name) => v8.getHeapSpaceStatistics().find((s) => s.space_name === name).space_size / 2 ** 20;
-    process.stdout.write(JSON.stringify({ young: mb('new_space'), old: mb('old_space') }));
+    stop();
+    process.stdout.write(String(most));
   `;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString());
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  return Number(stdout);
 }
 
 describe('heap mode', () => {
-  it('lean sets the two run-time V8 flags; v8 sets none', () => {
-    expect(heapFlags('lean', 30)).toEqual(['--semi-space-growth-factor=1', '--heap-growing-percent=30']);
-    expect(heapFlags('v8', 30)).toEqual([]);
+  it('picks the growth factor that reaches the largest semi-space in one step and no further', () => {
+    expect(growthFactor(1, 8)).toBe(8);
+    expect(growthFactor(2, 8)).toBe(4);
+    expect(growthFactor(4, 8)).toBe(2);
+    expect(growthFactor(8, 8)).toBe(1);
+    expect(growthFactor(16, 8)).toBe(1);
+    // After an idle spell V8 shrinks the semi-spaces back to 1 MB: the factor lets them regrow.
+    expect(growthFactor(1, 4)).toBe(4);
   });
 
-  it('takes effect when set at run time: the young generation stops growing', () => {
-    const lean = heapAfterChurn('lean');
-    const v8 = heapAfterChurn('v8');
-    // V8 starts with 1 MB semi-spaces (2 MB in all) and, left alone, grows them up to 16 MB each.
-    expect(lean.young).toBeLessThanOrEqual(2);
-    expect(v8.young).toBeGreaterThan(lean.young);
+  it('holds the young generation at its cap under load, where V8 alone grows it further', async () => {
+    const [lean, v8] = await Promise.all([youngAfterChurn('lean', 4), youngAfterChurn('v8', 4)]);
+    // Two semi-spaces of at most 4 MB; V8's own limit is two of 16 MB.
+    expect(lean).toBeLessThanOrEqual(8);
+    expect(lean).toBeGreaterThan(2);
+    expect(v8).toBeGreaterThan(8);
   });
 });

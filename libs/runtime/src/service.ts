@@ -55,15 +55,17 @@ async function retrying<T>(log: Logger, what: string, fn: () => Promise<T>, dead
 export async function bootService(opts: {
   service: string;
   config: Pick<BaseEnv, 'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS'> &
-    Partial<Pick<BaseEnv, 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT'>>;
+    Partial<Pick<BaseEnv, 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT' | 'HEAP_YOUNG_MAX_MB'>>;
   log: Logger;
   /** Ops server port; omit for none (the gateway serves ops routes on its own port). */
   opsPort?: number;
   opsHost?: string;
 }): Promise<ServiceRuntime> {
   const { service, config, log } = opts;
-  const heap = tuneHeap(config.HEAP_MODE ?? 'lean', config.HEAP_GROWTH_PERCENT);
-  if (heap.length > 0) log.debug({ flags: heap }, 'heap growth capped');
+  const stopHeapControl = tuneHeap(config.HEAP_MODE ?? 'lean', {
+    growthPercent: config.HEAP_GROWTH_PERCENT ?? 30,
+    youngMaxMB: config.HEAP_YOUNG_MAX_MB ?? 8,
+  });
   const metrics = createMetrics(service);
   let ready = false;
   let connected = false;
@@ -109,6 +111,7 @@ export async function bootService(opts: {
       ready = false;
       if (!nc.isClosed()) await nc.drain();
       await ops?.close();
+      stopHeapControl();
     },
     stopped,
   };
