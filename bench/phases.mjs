@@ -253,8 +253,11 @@ export async function comparePhase(ctx) {
         p50: r2(median(sys.map((r, i) => r.p50 / base[i].p50))),
         p99: r2(median(sys.map((r, i) => r.p99 / base[i].p99))),
       };
+      // How much slower the median request was than the baseline's, in ms, round by round.
+      a.p50OverBaselineMs = r2(median(sys.map((r, i) => r.p50 - base[i].p50)));
       a.rounds.forEach((r, i) => {
         r.vsBaseline = r2(sys[i].throughput / base[i].throughput);
+        r.p50OverBaselineMs = r2(sys[i].p50 - base[i].p50);
       });
       rows.push(b, a);
     }
