@@ -40,7 +40,10 @@ export const BaseEnv = z.object({
   /** In `lean` mode, how far the old generation grows over its live size before a full collection. */
   HEAP_GROWTH_PERCENT: z.coerce.number().int().min(10).max(300).default(30),
   /** In `lean` mode, the largest young-generation semi-space in MB (V8's own limit is 16). */
-  HEAP_YOUNG_MAX_MB: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)])).default(8),
+  HEAP_YOUNG_MAX_MB: z.coerce
+    .number()
+    .pipe(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)]))
+    .default(8),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 
