@@ -18,6 +18,7 @@ import {
   parseTraceparent,
   SessionConflictError,
   type SessionStore,
+  startNewWrite,
 } from '@switchboard/runtime';
 import { deadLetter } from './dead-letter.js';
 import type { Engine } from './engine.js';
@@ -105,6 +106,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
   const finish = async (r: Running, reply: (() => void) | undefined): Promise<boolean> => {
     if (r.released) return false;
     r.replied = true;
+    startNewWrite(opts.nc);
     reply?.();
     await r.m.ackAck();
     return true;

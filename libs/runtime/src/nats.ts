@@ -39,3 +39,20 @@ export async function connectNats(opts: {
   })();
   return nc;
 }
+
+/**
+ * Makes the next messages start a new socket write when the connection's buffer is close to the
+ * size at which nats.js writes it out in the middle of a publish (32 KB). A reply and its ack
+ * published next then leave in one write: were they split, a process killed between the two
+ * writes would have answered without acking, and the task's redelivery would answer again.
+ * Uses nats.js internals; does nothing if their shape changes.
+ */
+export function startNewWrite(nc: NatsConnection, roomBytes = 8 * 1024): void {
+  const p = (
+    nc as unknown as {
+      protocol?: { outbound?: { size(): number }; pendingLimit?: number; flushPending?: () => void };
+    }
+  ).protocol;
+  if (!p?.outbound || typeof p.pendingLimit !== 'number' || typeof p.flushPending !== 'function') return;
+  if (p.outbound.size() + roomBytes >= p.pendingLimit) p.flushPending();
+}
