@@ -94,4 +94,15 @@ describe('kv mirror', () => {
       mirror.stop();
     }
   });
+
+  it('answers nothing once stopped, and does not start watching again', async () => {
+    const kv = await bucket();
+    await kv.put('n.y', enc.encode('3'));
+    const mirror = createKvMirror(kv, 'n.>', parseNumber);
+    await until(mirror, 'n.y', (e) => e?.value === 3);
+    mirror.stop();
+    await until(mirror, 'n.y', (e) => e === undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mirror.get('n.y')).toBeUndefined();
+  });
 });

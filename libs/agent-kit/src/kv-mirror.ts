@@ -16,7 +16,7 @@ export interface KvMirror<T> {
   get(key: string): MirroredEntry<T> | undefined;
   /** Records a write this process made, so its own writes read back at once (read-your-writes). */
   saw(key: string, value: T | null, revision: number): void;
-  /** Stops the watch. */
+  /** Stops the watch for good: later reads answer nothing (the caller reads the bucket). */
   stop(): void;
 }
 
@@ -35,6 +35,7 @@ export function createKvMirror<T>(kv: KV, filter: string, parse: (value: Uint8Ar
   const entries = new Map<string, { value: T | null | typeof UNREADABLE; revision: number }>();
   let loaded = false;
   let watching = false;
+  let stopped = false;
   let stopWatch: (() => void) | undefined;
 
   const record = (key: string, value: T | null | typeof UNREADABLE, revision: number) => {
@@ -57,6 +58,7 @@ export function createKvMirror<T>(kv: KV, filter: string, parse: (value: Uint8Ar
     try {
       const updates = await kv.watch({ key: filter });
       stopWatch = () => updates.stop();
+      if (stopped) updates.stop();
       for await (const e of updates) {
         record(e.key, parsed(e), e.revision);
         // The watch flags the last of the initial values (and every later change) as an update.
@@ -73,7 +75,7 @@ export function createKvMirror<T>(kv: KV, filter: string, parse: (value: Uint8Ar
 
   return {
     get(key) {
-      if (!watching) void watch();
+      if (!watching && !stopped) void watch();
       if (!loaded) return undefined;
       const e = entries.get(key);
       if (!e) return { value: null, revision: 0 };
@@ -83,6 +85,7 @@ export function createKvMirror<T>(kv: KV, filter: string, parse: (value: Uint8Ar
       record(key, value, revision);
     },
     stop() {
+      stopped = true;
       stopWatch?.();
     },
   };

@@ -12,8 +12,8 @@ import {
 import {
   type InFlight,
   type Logger,
+  lazyMessageLogger,
   type Metrics,
-  messageLogger,
   newId,
   parseTraceparent,
   SessionConflictError,
@@ -118,12 +118,7 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
     const requestId = m.headers?.get(HeaderNames.requestId) || newId();
     const replyTo = m.headers?.get(HeaderNames.replyTo) || undefined;
     const traceId = parseTraceparent(m.headers?.get(HeaderNames.traceparent))?.traceId;
-    // The child logger is built on first use: most tasks log nothing.
-    let child: Logger | undefined;
-    const mlog = () => {
-      child ??= messageLogger(log, requestId, m.subject, { traceId });
-      return child;
-    };
+    const mlog = lazyMessageLogger(log, requestId, m.subject, { traceId });
     const engineCtx = {
       get log() {
         return mlog();

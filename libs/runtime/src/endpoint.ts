@@ -10,7 +10,7 @@ import {
 } from '@switchboard/contracts';
 import { newId } from './ids.js';
 import type { InFlight } from './lifecycle.js';
-import { type Logger, messageLogger } from './logger.js';
+import { type Logger, lazyMessageLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { formatTraceparent, nextHop } from './trace.js';
 
@@ -72,18 +72,14 @@ export function serveEndpoint(opts: {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(msg);
     const trace = nextHop(msg.headers?.get(HeaderNames.traceparent));
-    // The child logger is built on first use: most requests log nothing, and a child per message
-    // cost ~4% of router CPU.
-    let child: Logger | undefined;
+    const log = lazyMessageLogger(opts.log, requestId, msg.subject, { traceId: trace.traceId });
     const ctx: RequestContext = {
       requestId,
       traceparent: formatTraceparent(trace),
       get log() {
-        child ??= messageLogger(opts.log, requestId, msg.subject, { traceId: trace.traceId });
-        return child;
+        return log();
       },
     };
-    const log = () => ctx.log;
     let reply: AskReply | null;
     try {
       reply = await opts.handle(msg, ctx);

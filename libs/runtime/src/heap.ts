@@ -10,7 +10,7 @@ import v8 from 'node:v8';
  */
 export type HeapMode = 'lean' | 'v8';
 
-/** Settings of the `lean` mode. */
+/** Settings of the `lean` mode (defaults in `BaseEnv`: 30 and 8). */
 export interface LeanHeap {
   /** Old-generation growth over the live size before a full collection, in percent. */
   growthPercent: number;
@@ -44,7 +44,7 @@ function semiSpaceMB(): number {
  * of 1 would freeze it at whatever size it had, 1 MB after an idle spell, and a busy service then
  * spends a fifth of its time in the collector).
  */
-export function tuneHeap(mode: HeapMode, lean: LeanHeap = { growthPercent: 30, youngMaxMB: 8 }): () => void {
+export function tuneHeap(mode: HeapMode, lean: LeanHeap): () => void {
   if (mode === 'v8') return () => {};
   v8.setFlagsFromString(`--heap-growing-percent=${lean.growthPercent}`);
   let factor = 0;

@@ -52,3 +52,20 @@ export function messageLogger(
 ): Logger {
   return log.child({ requestId, subject, ...extra });
 }
+
+/**
+ * {@link messageLogger}, built on first call: most messages log nothing, and a child logger per
+ * message cost ~4% of router CPU.
+ */
+export function lazyMessageLogger(
+  log: Logger,
+  requestId: string,
+  subject: string,
+  extra: Record<string, unknown> = {},
+): () => Logger {
+  let child: Logger | undefined;
+  return () => {
+    child ??= messageLogger(log, requestId, subject, extra);
+    return child;
+  };
+}

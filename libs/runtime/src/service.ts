@@ -54,17 +54,19 @@ async function retrying<T>(log: Logger, what: string, fn: () => Promise<T>, dead
  */
 export async function bootService(opts: {
   service: string;
-  config: Pick<BaseEnv, 'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS'> &
-    Partial<Pick<BaseEnv, 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT' | 'HEAP_YOUNG_MAX_MB'>>;
+  config: Pick<
+    BaseEnv,
+    'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS' | 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT' | 'HEAP_YOUNG_MAX_MB'
+  >;
   log: Logger;
   /** Ops server port; omit for none (the gateway serves ops routes on its own port). */
   opsPort?: number;
   opsHost?: string;
 }): Promise<ServiceRuntime> {
   const { service, config, log } = opts;
-  const stopHeapControl = tuneHeap(config.HEAP_MODE ?? 'lean', {
-    growthPercent: config.HEAP_GROWTH_PERCENT ?? 30,
-    youngMaxMB: config.HEAP_YOUNG_MAX_MB ?? 8,
+  const stopHeapControl = tuneHeap(config.HEAP_MODE, {
+    growthPercent: config.HEAP_GROWTH_PERCENT,
+    youngMaxMB: config.HEAP_YOUNG_MAX_MB,
   });
   const metrics = createMetrics(service);
   let ready = false;
