@@ -1,25 +1,8 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createToolExecutor, type ToolExecutor } from '@switchboard/agent-kit';
-import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clock, openTestStore, toolContext } from '../testing/harness.js';
-import { financeTools } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { toolContext } from '../testing/harness.js';
+import { useFinanceToolExecutor } from '../testing/tools-fixture.js';
 
-let server: NatsServer;
-let nc: NatsConnection;
-let exec: ToolExecutor;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  const store = await openTestStore(nc);
-  exec = createToolExecutor({ agent: 'finance', tools: financeTools({ store, now: clock }) });
-});
-
-afterAll(async () => {
-  await nc?.drain();
-  await server?.stop();
-});
+const exec = useFinanceToolExecutor();
 
 const run = (userId: string | undefined, input: unknown) =>
   exec.execute('budget_status', input, toolContext(userId, 't1'));
