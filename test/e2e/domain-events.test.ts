@@ -5,6 +5,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { parseEvent, SwitchboardError, type SwitchboardEvent } from '@switchboard/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ask, asOk, http, type OkReply, useStack, waitFor } from './harness.js';
 
@@ -69,21 +70,23 @@ function taskOfAnswer(s: StoredSession, text: string): string {
 interface StoredEvent {
   subject: string;
   seq: number;
-  event: {
-    eventId: string;
-    type: string;
-    at: string;
-    agent?: string;
-    sessionId?: string;
-    taskId?: string;
-    userId?: string;
-    data?: Record<string, unknown>;
-  };
+  event: SwitchboardEvent;
+}
+
+/** The event of a stream message, checked with `parseEvent`: the envelope, and the data of a known type. */
+function checkedEvent(subject: string, seq: number, value: unknown): SwitchboardEvent {
+  try {
+    return parseEvent(value);
+  } catch (err) {
+    const details = err instanceof SwitchboardError ? ` ${JSON.stringify(err.details)}` : '';
+    throw new Error(`event ${seq} on ${subject} breaks its contract: ${String(err)}${details}`);
+  }
 }
 
 /**
  * Every event in `AGENT_EVENTS` on `subjects`, oldest first. Read message by message through the
- * stream API: the stream is small here, and a multi-filter consumer needs nats-server 2.10.
+ * stream API: the stream is small here, and a multi-filter consumer needs nats-server 2.10. Every
+ * message read, on `subjects` or not, must meet its event contract.
  */
 async function readEvents(subjects: string[]): Promise<StoredEvent[]> {
   const jsm = await jetstreamManager(nc);
@@ -91,8 +94,10 @@ async function readEvents(subjects: string[]): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
     const m = await jsm.streams.getMessage('AGENT_EVENTS', { seq });
-    if (!m || !subjects.includes(m.subject)) continue;
-    out.push({ subject: m.subject, seq: m.seq, event: m.json<StoredEvent['event']>() });
+    if (!m) continue;
+    const event = checkedEvent(m.subject, m.seq, m.json());
+    if (!subjects.includes(m.subject)) continue;
+    out.push({ subject: m.subject, seq: m.seq, event });
   }
   return out;
 }

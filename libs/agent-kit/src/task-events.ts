@@ -1,5 +1,12 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { encodeJson, Subjects, type SwitchboardEvent, type Task } from '@switchboard/contracts';
+import {
+  encodeJson,
+  type SessionEndedData,
+  Subjects,
+  type SwitchboardEvent,
+  type Task,
+  type TaskAnsweredData,
+} from '@switchboard/contracts';
 import type { TurnOutcome } from './turn.js';
 
 /**
@@ -23,10 +30,9 @@ export function publishEvents(
   };
   const list: [string, SwitchboardEvent][] = [];
   const answered = outcome.reply.status === 'ended' ? 'session.ended' : 'task.answered';
-  list.push([
-    answered,
-    { eventId: `${task.taskId}.${answered}`, type: answered, ...common, data: { opened: outcome.opened } },
-  ]);
+  // Either type: the data must meet both contracts.
+  const data = { opened: outcome.opened } satisfies TaskAnsweredData & SessionEndedData;
+  list.push([answered, { eventId: `${task.taskId}.${answered}`, type: answered, ...common, data }]);
   (outcome.events ?? []).forEach((e, i) => {
     const type = `${agent}.${e.kind}`;
     // Indexed: two changes of one kind in one turn are two events; a rerun of the turn repeats both ids.

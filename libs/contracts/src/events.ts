@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWith } from './codec.js';
 import { AgentName, SessionId, TaskId, Timestamp, UserId } from './ids.js';
 
 /**
@@ -14,7 +15,143 @@ export const SwitchboardEvent = z.strictObject({
   sessionId: SessionId.optional(),
   taskId: TaskId.optional(),
   userId: UserId.optional(),
-  /** Event-specific detail. */
+  /**
+   * Event-specific detail. For the types in {@link EventData} it has a contract, checked by
+   * {@link parseEvent}.
+   */
   data: z.record(z.string(), z.unknown()).optional(),
 });
 export type SwitchboardEvent = z.infer<typeof SwitchboardEvent>;
+
+/** A calendar day, `YYYY-MM-DD`, that exists. */
+const EventDate = z.iso.date();
+
+/** `data` of `task.answered`: a turn was answered. */
+export const TaskAnsweredData = z.strictObject({
+  /** True when this turn opened the session. */
+  opened: z.boolean(),
+});
+export type TaskAnsweredData = z.infer<typeof TaskAnsweredData>;
+
+/** `data` of `session.ended`: the turn that ended the session was answered. */
+export const SessionEndedData = z.strictObject({
+  /** True when this turn also opened the session. */
+  opened: z.boolean(),
+});
+export type SessionEndedData = z.infer<typeof SessionEndedData>;
+
+/** Leave types with their own balance (the hr agent's `LeaveType`). */
+const LeaveType = z.enum(['vacation', 'sick']);
+
+/** A leave request id, e.g. `LR-1a2b3c4d5e` (seeded requests have ids like `LR-seed-bob-1`). */
+const LeaveRequestId = z.string().min(1);
+
+/** Working days of a leave request (weekends and company holidays excluded). */
+const WorkingDays = z.number().int().nonnegative();
+
+/** `data` of `hr.leave_requested`: leave was booked. */
+export const LeaveRequestedData = z.strictObject({
+  requestId: LeaveRequestId,
+  /** Whose leave it is. */
+  employeeId: UserId,
+  /** Who booked it: the employee or their manager. */
+  requestedBy: UserId,
+  type: LeaveType,
+  /** First and last day, both included. */
+  start: EventDate,
+  end: EventDate,
+  days: WorkingDays,
+});
+export type LeaveRequestedData = z.infer<typeof LeaveRequestedData>;
+
+/** `data` of `hr.leave_cancelled`: an upcoming leave request was cancelled. */
+export const LeaveCancelledData = z.strictObject({
+  requestId: LeaveRequestId,
+  /** Whose leave it is. */
+  employeeId: UserId,
+  /** Who cancelled it: the employee or their manager. */
+  cancelledBy: UserId,
+  type: LeaveType,
+  /** First and last day, both included. */
+  start: EventDate,
+  end: EventDate,
+  days: WorkingDays,
+});
+export type LeaveCancelledData = z.infer<typeof LeaveCancelledData>;
+
+/** The departments that own a budget (the finance agent's domain uses these lists too). */
+export const DepartmentNames = ['engineering', 'marketing', 'finance'] as const;
+/** Currencies an expense may be paid in. */
+export const CurrencyCodes = ['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD'] as const;
+/** Expense categories. */
+export const ExpenseCategoryNames = [
+  'travel',
+  'meals',
+  'lodging',
+  'taxi',
+  'transport',
+  'equipment',
+  'software',
+  'training',
+  'office',
+] as const;
+/** Life of an expense: submitted (or waiting for approval), then approved or rejected, then paid. */
+export const ExpenseStatusNames = ['submitted', 'pending_approval', 'approved', 'rejected', 'paid'] as const;
+
+/** `data` of `finance.expense_submitted`: an expense was recorded and committed to its budget. */
+export const ExpenseSubmittedData = z.strictObject({
+  /** `EXP-` and upper-case hex digits, e.g. `EXP-1A2B3C4D5E`. */
+  expenseId: z.string().regex(/^EXP-[0-9A-F]{4,16}$/),
+  /** The employee who submitted it. */
+  employee: UserId,
+  /** The department whose budget it is committed to. */
+  department: z.enum(DepartmentNames),
+  /** In `currency`, at most two decimals. */
+  amount: z.number().positive(),
+  currency: z.enum(CurrencyCodes),
+  /** The amount in USD at the fixed demo rate (rounded to cents, so a tiny amount may give 0). */
+  amountUsd: z.number().nonnegative(),
+  category: z.enum(ExpenseCategoryNames),
+  /** The day it was paid. */
+  date: EventDate,
+  /** `submitted` or `pending_approval` when new; a rerun reports the stored expense's status. */
+  status: z.enum(ExpenseStatusNames),
+  /** The budget period it was committed to. */
+  budget: z.strictObject({
+    year: z.string().regex(/^\d{4}$/),
+    quarter: z.enum(['Q1', 'Q2', 'Q3', 'Q4']),
+    /** USD added to the period's committed figure: `amountUsd`, or 0 when there is no such period. */
+    committedAddedUsd: z.number().nonnegative(),
+  }),
+});
+export type ExpenseSubmittedData = z.infer<typeof ExpenseSubmittedData>;
+
+/**
+ * The contract of `data` for each event type that has one. An event of another type is checked by
+ * the envelope only, so an agent type can add events without a change here.
+ */
+export const EventData = {
+  'task.answered': TaskAnsweredData,
+  'session.ended': SessionEndedData,
+  'hr.leave_requested': LeaveRequestedData,
+  'hr.leave_cancelled': LeaveCancelledData,
+  'finance.expense_submitted': ExpenseSubmittedData,
+} as const satisfies Record<string, z.ZodType<Record<string, unknown>>>;
+
+/** An event type with a `data` contract in {@link EventData}. */
+export type KnownEventType = keyof typeof EventData;
+
+/** Per known type: the envelope with `data` required and checked against the type's contract. */
+const knownEvents = new Map<string, z.ZodType<SwitchboardEvent>>(
+  Object.entries(EventData).map(([type, data]) => [type, SwitchboardEvent.extend({ data })]),
+);
+
+/**
+ * Parses an event: the envelope always, and for a type in {@link EventData} its `data` too (then
+ * required). Throws `invalid_request` with the zod issues (paths like `data.days`) otherwise.
+ */
+export function parseEvent(value: unknown): SwitchboardEvent {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const schema = (typeof type === 'string' ? knownEvents.get(type) : undefined) ?? SwitchboardEvent;
+  return parseWith(schema, value, 'event');
+}

@@ -1,6 +1,13 @@
 import { AskReply, AskRequest } from './ask.js';
 import { CapabilityCard } from './card.js';
-import { SwitchboardEvent } from './events.js';
+import {
+  ExpenseSubmittedData,
+  LeaveCancelledData,
+  LeaveRequestedData,
+  SessionEndedData,
+  SwitchboardEvent,
+  TaskAnsweredData,
+} from './events.js';
 import { Session, SessionView } from './session.js';
 import { Task } from './task.js';
 
@@ -13,4 +20,9 @@ export const wireSchemas = {
   'session-view': SessionView,
   'capability-card': CapabilityCard,
   event: SwitchboardEvent,
+  'event-data-task-answered': TaskAnsweredData,
+  'event-data-session-ended': SessionEndedData,
+  'event-data-hr-leave-requested': LeaveRequestedData,
+  'event-data-hr-leave-cancelled': LeaveCancelledData,
+  'event-data-finance-expense-submitted': ExpenseSubmittedData,
 } as const;

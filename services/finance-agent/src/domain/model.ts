@@ -1,32 +1,28 @@
+import {
+  CurrencyCodes,
+  DepartmentNames,
+  ExpenseCategoryNames,
+  ExpenseStatusNames,
+} from '@switchboard/contracts';
 import { z } from 'zod';
 
+// The name lists are the contracts' (they appear in `finance.expense_submitted` events).
+export { CurrencyCodes, DepartmentNames, ExpenseStatusNames };
+
 /** The departments that own a budget. */
-export const DepartmentNames = ['engineering', 'marketing', 'finance'] as const;
 export const Department = z.enum(DepartmentNames);
 export type Department = z.infer<typeof Department>;
 
 /** Currencies an expense may be paid in (converted to USD at the fixed demo rates). */
-export const CurrencyCodes = ['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD'] as const;
 export const Currency = z.enum(CurrencyCodes);
 export type Currency = z.infer<typeof Currency>;
 
 /** Expense categories. */
-export const CategoryNames = [
-  'travel',
-  'meals',
-  'lodging',
-  'taxi',
-  'transport',
-  'equipment',
-  'software',
-  'training',
-  'office',
-] as const;
+export const CategoryNames = ExpenseCategoryNames;
 export const Category = z.enum(CategoryNames);
 export type Category = z.infer<typeof Category>;
 
 /** Life of an expense: submitted (or waiting for approval), then approved or rejected, then paid. */
-export const ExpenseStatusNames = ['submitted', 'pending_approval', 'approved', 'rejected', 'paid'] as const;
 export const ExpenseStatus = z.enum(ExpenseStatusNames);
 export type ExpenseStatus = z.infer<typeof ExpenseStatus>;
 

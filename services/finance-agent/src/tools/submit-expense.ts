@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { defineTool } from '@switchboard/agent-kit';
+import type { ExpenseSubmittedData } from '@switchboard/contracts';
 import { z } from 'zod';
 import { Category, Currency, Expense, IsoDate } from '../domain/model.js';
 import {
@@ -113,7 +114,7 @@ export function submitExpenseTool(deps: FinanceToolDeps) {
           date: stored.date,
           status: stored.status,
           budget: { year, quarter, committedAddedUsd: budgetUpdated ? stored.amountUsd : 0 },
-        },
+        } satisfies ExpenseSubmittedData,
       });
       const approver = stored.status === 'pending_approval' ? me.managerId : undefined;
       return { expense: stored, created: recorded.created, budgetUpdated, ...(approver ? { approver } : {}) };

@@ -1,5 +1,5 @@
 import { defineTool } from '@switchboard/agent-kit';
-import { SwitchboardError } from '@switchboard/contracts';
+import { type LeaveCancelledData, SwitchboardError } from '@switchboard/contracts';
 import { z } from 'zod';
 import { resolveLeaveAccess } from '../domain/access.js';
 import { formatRange, yearOf } from '../domain/calendar.js';
@@ -103,7 +103,7 @@ export function cancelLeaveTool(deps: HrToolDeps) {
             start: r.start,
             end: r.end,
             days: r.days,
-          },
+          } satisfies LeaveCancelledData,
         });
       }
       return {

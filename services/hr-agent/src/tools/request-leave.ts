@@ -1,4 +1,5 @@
 import { defineTool } from '@switchboard/agent-kit';
+import type { LeaveRequestedData } from '@switchboard/contracts';
 import { z } from 'zod';
 import { resolveLeaveAccess } from '../domain/access.js';
 import { isWeekend, workingDays, yearOf } from '../domain/calendar.js';
@@ -124,7 +125,7 @@ export function requestLeaveTool(deps: HrToolDeps) {
           start: r.start,
           end: r.end,
           days: r.days,
-        },
+        } satisfies LeaveRequestedData,
       });
       const inRange = holidays.filter((h) => h.date >= r.start && h.date <= r.end);
       return {
