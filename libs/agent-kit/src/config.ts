@@ -17,6 +17,11 @@ export function agentEnv(defaultOpsPort: number) {
     AGENT_LLM_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Timeout of one tool call against the agent's domain store, in ms. */
     AGENT_TOOL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+    /**
+     * Which tool outputs are checked against their schema: `sample` (the first 100 calls of each
+     * tool, then one in 100) or `all`. Outputs are built from records validated when read.
+     */
+    AGENT_TOOL_OUTPUT_CHECK: z.enum(['sample', 'all']).default('sample'),
   });
 }
 export type AgentConfig = z.infer<ReturnType<typeof agentEnv>>;

@@ -10,6 +10,11 @@ export type { AgentProfile } from './profile.js';
 export { cardKey, startHeartbeat } from './registry.js';
 export { sendReply } from './replies.js';
 export { backoffMs, startTaskWorker, type TaskWorkerOptions } from './task-worker.js';
-export { createToolExecutor, type ToolExecutor, type ToolResult } from './tools/executor.js';
+export {
+  createToolExecutor,
+  type OutputChecks,
+  type ToolExecutor,
+  type ToolResult,
+} from './tools/executor.js';
 export { defineTool, type Tool, type ToolContext, toolContext } from './tools/types.js';
 export { processTurn, type TurnOutcome } from './turn.js';

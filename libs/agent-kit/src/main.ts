@@ -12,6 +12,7 @@ import type { LlmSettings } from './claude/with-claude.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
+import type { OutputChecks } from './tools/executor.js';
 
 /** What every agent's engine factory gets, built from the agent's config and runtime. */
 export interface AgentEngineDeps {
@@ -22,6 +23,8 @@ export interface AgentEngineDeps {
   replicas: number;
   /** Timeout of one tool call on the domain store (`AGENT_TOOL_TIMEOUT_MS`). */
   toolTimeoutMs: number;
+  /** Which tool outputs are checked against their schema (`AGENT_TOOL_OUTPUT_CHECK`). */
+  toolOutputChecks: OutputChecks;
   /** LLM settings; without an API key the offline engine answers. */
   llm: LlmSettings;
 }
@@ -73,6 +76,7 @@ function engineDeps(
     metrics: rt.metrics,
     replicas: config.JS_REPLICAS,
     toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS,
+    toolOutputChecks: config.AGENT_TOOL_OUTPUT_CHECK,
     llm: {
       apiKey: config.ANTHROPIC_API_KEY,
       baseURL: config.ANTHROPIC_BASE_URL,

@@ -2,7 +2,7 @@ import { SwitchboardError } from '@switchboard/contracts';
 import { createGuard, createLogger, createMetrics } from '@switchboard/runtime';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createToolExecutor } from './executor.js';
+import { createToolExecutor, extraKey, SAMPLE_EVERY, SAMPLE_FIRST } from './executor.js';
 import { defineTool, type ToolContext } from './types.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -107,5 +107,58 @@ describe('tool executor', () => {
     });
     const gauge = (await metrics.breakerState.get()).values.find((v) => v.labels.target === 'hr_data');
     expect(gauge?.value).toBe(2);
+  });
+
+  it('in sample mode checks the first calls of each tool, then one in SAMPLE_EVERY; a failed check fails the call', async () => {
+    let shape: 'good' | 'bad' = 'good';
+    let runs = 0;
+    const flaky = defineTool({
+      name: 'flaky',
+      description: 'returns the wrong shape when told to',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      run: async () => {
+        runs++;
+        return (shape === 'good' ? { ok: true } : { ok: 'yes' }) as { ok: boolean };
+      },
+    });
+    const ex = createToolExecutor({ agent: 'hr', tools: [flaky], outputChecks: 'sample' });
+    const outcomes: string[] = [];
+    const call = async () => {
+      const r = await ex.execute('flaky', {}, ctx());
+      outcomes.push(r.ok ? 'ok' : r.error.code);
+    };
+    shape = 'bad';
+    await call(); // call 1: checked
+    expect(outcomes).toEqual(['tool_failed']);
+    shape = 'good';
+    while (runs < SAMPLE_FIRST) await call();
+    shape = 'bad';
+    while (runs < SAMPLE_EVERY * 2 - 1) await call(); // not checked: the wrong shape passes
+    expect(outcomes.slice(SAMPLE_FIRST).every((o) => o === 'ok')).toBe(true);
+    await call(); // call 2 * SAMPLE_EVERY: checked
+    expect(outcomes.at(-1)).toBe('tool_failed');
+    // `all` (the default) checks every call.
+    const strict = createToolExecutor({ agent: 'hr', tools: [flaky] });
+    for (let i = 0; i < SAMPLE_FIRST + 1; i++) {
+      expect(await strict.execute('flaky', {}, ctx())).toMatchObject({
+        ok: false,
+        error: { code: 'tool_failed' },
+      });
+    }
+  });
+
+  it('refuses an output with keys its schema does not have, since unchecked outputs are not stripped', async () => {
+    const leaky = defineTool({
+      name: 'leaky',
+      description: 'returns a field the schema leaves out',
+      input: z.object({}),
+      output: z.object({ people: z.array(z.object({ id: z.string() })) }),
+      run: async () => ({ people: [{ id: 'a' }, { id: 'b', salary: 1 } as { id: string }] }),
+    });
+    const ex = createToolExecutor({ agent: 'hr', tools: [leaky], outputChecks: 'sample' });
+    expect(await ex.execute('leaky', {}, ctx())).toMatchObject({ ok: false, error: { code: 'tool_failed' } });
+    expect(extraKey({ a: 1, b: undefined, c: [{ d: 1 }] }, { a: 1, c: [{ d: 1 }] })).toBeUndefined();
+    expect(extraKey({ a: 1, c: [{ d: 1, e: 2 }] }, { a: 1, c: [{ d: 1 }] })).toBe('output.c[0].e');
   });
 });

@@ -15,6 +15,13 @@ export type ToolResult =
       };
     };
 
+/** How many outputs of each tool are checked against its schema: `all`, or a `sample`. */
+export type OutputChecks = 'all' | 'sample';
+/** In `sample` mode, every output of a tool's first calls is checked… */
+export const SAMPLE_FIRST = 100;
+/** …and then one in this many. */
+export const SAMPLE_EVERY = 100;
+
 /** Keys whose values are personal and never logged as they are. */
 const PERSONAL = new Set([
   'userId',
@@ -52,10 +59,27 @@ export function createToolExecutor(opts: {
    * the per-task child logger, and the redacted copy of the input costs even when not logged.
    */
   log?: Logger | undefined;
+  /**
+   * Which outputs are checked against the tool's output schema. `all` (the default): every one.
+   * `sample`: the first {@link SAMPLE_FIRST} calls of each tool, then one in {@link SAMPLE_EVERY}.
+   * A tool's output is built by typed code from records that were validated when they were read,
+   * so checking it again on every call re-validates what was validated; the sample still catches
+   * a tool whose output has drifted from its schema, and any failed check fails that call.
+   */
+  outputChecks?: OutputChecks | undefined;
 }) {
   const debug = () => opts.log?.isLevelEnabled('debug') ?? true;
   const byName = new Map(opts.tools.map((t) => [t.name, t]));
   const timeoutMs = opts.timeoutMs ?? 5000;
+  const checkAll = (opts.outputChecks ?? 'all') === 'all';
+  const calls = new Map<string, number>();
+  /** Whether this call's output is checked (counts the tool's calls in `sample` mode). */
+  const checkOutput = (name: string): boolean => {
+    if (checkAll) return true;
+    const n = (calls.get(name) ?? 0) + 1;
+    calls.set(name, n);
+    return n <= SAMPLE_FIRST || n % SAMPLE_EVERY === 0;
+  };
   const count = (tool: string, outcome: string) =>
     opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome });
 
@@ -95,12 +119,17 @@ export function createToolExecutor(opts: {
                 timer = setTimeout(() => reject(new ToolTimeout(name, timeoutMs)), timeoutMs);
               }),
             ]);
-        const checked = tool.output.safeParse(output);
-        if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
+        if (checkOutput(name)) {
+          const checked = tool.output.safeParse(output);
+          if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
+          // Unchecked outputs go out as they are, so no output may rely on the parse dropping keys.
+          const extra = extraKey(output, checked.data);
+          if (extra) throw new Error(`${name} returned ${extra}, which its output schema does not have`);
+        }
         count(name, 'ok');
         if (debug())
           ctx.log.debug({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
-        return { ok: true, tool: name, output: checked.data };
+        return { ok: true, tool: name, output };
       } catch (err) {
         if (err instanceof ToolTimeout) {
           count(name, 'timeout');
@@ -130,6 +159,34 @@ export function createToolExecutor(opts: {
   };
 }
 export type ToolExecutor = ReturnType<typeof createToolExecutor>;
+
+/**
+ * The path of the first key of `raw` that a schema parse dropped (it is not in `parsed`), or
+ * `undefined`. Only plain objects and arrays are walked.
+ */
+export function extraKey(raw: unknown, parsed: unknown, path = 'output'): string | undefined {
+  if (Array.isArray(raw)) {
+    if (!Array.isArray(parsed)) return undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const found = extraKey(raw[i], parsed[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null || typeof parsed !== 'object' || parsed === null)
+    return undefined;
+  if (Object.getPrototypeOf(raw) !== Object.prototype) return undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    if (!Object.hasOwn(parsed, k)) {
+      // An optional field set to undefined is dropped by the parse and by JSON alike.
+      if (v === undefined) continue;
+      return `${path}.${k}`;
+    }
+    const found = extraKey(v, (parsed as Record<string, unknown>)[k], `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 class ToolTimeout extends Error {
   constructor(tool: string, ms: number) {

@@ -2,6 +2,7 @@ import {
   createToolExecutor,
   type Engine,
   type LlmSettings,
+  type OutputChecks,
   type Tool,
   type ToolExecutor,
   withClaude,
@@ -38,6 +39,8 @@ export async function createFinanceEngine(deps: {
   replicas?: number;
   /** Timeout of one tool call against the `finance_data` bucket, in ms (default 5 s). */
   toolTimeoutMs?: number;
+  /** Which tool outputs are checked against their schema (default `all`). */
+  toolOutputChecks?: OutputChecks;
   /** With an API key, Claude answers on the same tools and the offline engine stands in. */
   llm?: LlmSettings | undefined;
 }): Promise<FinanceEngine> {
@@ -55,6 +58,7 @@ export async function createFinanceEngine(deps: {
     tools,
     metrics: deps.metrics,
     log: deps.log,
+    outputChecks: deps.toolOutputChecks,
     guard: createGuard(
       { target: 'finance_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
       deps.metrics,

@@ -2,6 +2,7 @@ import {
   createToolExecutor,
   type Engine,
   type LlmSettings,
+  type OutputChecks,
   type ToolExecutor,
   withClaude,
 } from '@switchboard/agent-kit';
@@ -29,6 +30,8 @@ export interface HrEngineDeps {
   replicas?: number;
   /** Timeout of one tool call against the `hr_data` bucket, in ms (default 5 s). */
   toolTimeoutMs?: number;
+  /** Which tool outputs are checked against their schema (default `all`). */
+  toolOutputChecks?: OutputChecks;
   /** Another bucket name than `hr_data` (tests use one per test). */
   bucket?: string;
 }
@@ -59,6 +62,7 @@ export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineP
     tools: createHrTools({ store, today, now }),
     metrics: deps.metrics,
     log: deps.log,
+    outputChecks: deps.toolOutputChecks,
     guard: createGuard(
       { target: 'hr_data', timeoutMs: deps.toolTimeoutMs ?? 5000, attempts: 1, halfOpenAfterMs: 5000 },
       deps.metrics,
