@@ -4,7 +4,6 @@ import { isSwitchboardError, SwitchboardError } from './errors.js';
 import { Limits } from './limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
 
 /** The zod issues of a failed parse, in a compact form for error `details`. */
 export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
@@ -78,9 +77,13 @@ export function errorReply(err: unknown): AskReplyError {
   return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }
 
-/** JSON-encodes a value to bytes. */
+/**
+ * JSON-encodes a value to UTF-8 bytes. `Buffer.from` rather than `TextEncoder`: the same bytes,
+ * but a small result is carved from Node's shared pool instead of getting an `ArrayBuffer` of its
+ * own (2-5x faster for the sub-kilobyte messages on the hot path, and less for the collector).
+ */
 export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 /** Decodes JSON bytes; throws `invalid_request` when they are not JSON. */

@@ -88,4 +88,18 @@ describe('createGuard', () => {
     expect(calls).toBe(1);
     expect(guard.state()).toBe(0);
   });
+
+  it('treats a synchronous throw like a rejection and leaves no timer behind', async () => {
+    const guard = createGuard({ target: 'dep', timeoutMs: 60_000, failureThreshold: 1 });
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await expect(
+      guard.execute(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    expect(guard.state()).toBe(2);
+    const ok = createGuard({ target: 'dep2', timeoutMs: 60_000 });
+    expect(await ok.execute(async () => 7)).toBe(7);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+  });
 });

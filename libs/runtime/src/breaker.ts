@@ -72,17 +72,24 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
     halfOpenAfter: opts.halfOpenAfterMs ?? 5000,
     breaker: new ConsecutiveBreaker(opts.failureThreshold ?? 5),
   });
-  const retryPolicy = retry(
-    handleWhen((err) => isFailure(err) && !(err instanceof BrokenCircuitError)),
-    {
-      maxAttempts: Math.max(0, (opts.attempts ?? 1) - 1),
-      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: opts.maxBackoffMs ?? 1000 }),
-    },
-  );
+  const retries = Math.max(0, (opts.attempts ?? 1) - 1);
   // The breaker counts calls, not attempts: a call whose retries ride out a short outage (a leader
   // election) is one success, and one that fails after all its retries is one failure. The
   // per-attempt timeout is {@link withDeadline}, not cockatiel's timeout policy (see there).
-  const policy = wrap(breaker, retryPolicy);
+  // Without retries the retry policy is left out: it cost ~2 of a guarded call's ~5 µs.
+  const policy =
+    retries === 0
+      ? breaker
+      : wrap(
+          breaker,
+          retry(
+            handleWhen((err) => isFailure(err) && !(err instanceof BrokenCircuitError)),
+            {
+              maxAttempts: retries,
+              backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: opts.maxBackoffMs ?? 1000 }),
+            },
+          ),
+        );
 
   metrics?.breakerState.set({ target: opts.target }, 0);
   breaker.onStateChange((s) => {
@@ -126,25 +133,35 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
  */
 export function withDeadline<T>(fn: (attempt: Attempt) => Promise<T>, ms: number): Promise<T> {
   let ctrl: AbortController | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      ctrl?.abort();
-      reject(new TaskCancelledError(`Operation timed out after ${ms}ms`));
-    }, ms);
-  });
   const attempt: Attempt = {
     get signal() {
       ctrl ??= new AbortController();
       return ctrl.signal;
     },
   };
-  let result: Promise<T>;
-  try {
-    result = fn(attempt);
-  } catch (err) {
-    clearTimeout(timer);
-    return Promise.reject(err);
-  }
-  return Promise.race([result, expired]).finally(() => clearTimeout(timer));
+  // One promise settled by whichever comes first (Promise.race and finally cost two more).
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ctrl?.abort();
+      reject(new TaskCancelledError(`Operation timed out after ${ms}ms`));
+    }, ms);
+    let result: Promise<T>;
+    try {
+      result = fn(attempt);
+    } catch (err) {
+      clearTimeout(timer);
+      reject(err);
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }

@@ -38,7 +38,7 @@ export const BaseEnv = z.object({
   /** `lean` caps the V8 heap's growth (see heap.ts); `v8` leaves V8's own heuristics. */
   HEAP_MODE: z.enum(['lean', 'v8']).default('lean'),
   /** In `lean` mode, how far the old generation grows over its live size before a full collection. */
-  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(10).max(300).default(30),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(10).max(300).default(60),
   /** In `lean` mode, the largest young-generation semi-space in MB (V8's own limit is 16). */
   HEAP_YOUNG_MAX_MB: z.coerce
     .number()

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
  */
 export type HeapMode = 'lean' | 'v8';
 
-/** Settings of the `lean` mode (defaults in `BaseEnv`: 30 and 8). */
+/** Settings of the `lean` mode (defaults in `BaseEnv`: 60 and 8). */
 export interface LeanHeap {
   /** Old-generation growth over the live size before a full collection, in percent. */
   growthPercent: number;

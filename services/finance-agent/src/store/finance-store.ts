@@ -1,5 +1,5 @@
 import { type KV, Kvm } from '@nats-io/kv';
-import { SwitchboardError } from '@switchboard/contracts';
+import { encodeJson, SwitchboardError } from '@switchboard/contracts';
 import { isRevisionConflict, type Logger, type NatsConnection } from '@switchboard/runtime';
 import type { z } from 'zod';
 import { demoData } from '../data/demo.js';
@@ -28,9 +28,6 @@ const keys = {
   expense: (employee: string, id: string) => `expense.${employee}.${id}`,
   invoice: (id: string) => `invoice.${id}`,
 };
-
-const encoder = new TextEncoder();
-const encode = (v: unknown) => encoder.encode(JSON.stringify(v));
 
 const safeToken = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -81,7 +78,7 @@ async function collectKeys(kv: KV, filter: string): Promise<string[]> {
 /** Creates `key` unless it exists; true when this call created it. */
 async function createOnce(kv: KV, key: string, value: unknown): Promise<boolean> {
   try {
-    await kv.create(key, encode(value));
+    await kv.create(key, encodeJson(value));
     return true;
   } catch (err) {
     if (isRevisionConflict(err)) return false;
@@ -187,7 +184,7 @@ export function createFinanceStore(kv: KV): FinanceStore {
         period.committed = roundMoney(period.committed + c.amountUsd);
         budget.applied = [...budget.applied, c.expenseId].slice(-APPLIED_CAP);
         try {
-          await kv.update(key, encode(budget), current.revision);
+          await kv.update(key, encodeJson(budget), current.revision);
           return true;
         } catch (err) {
           if (!isRevisionConflict(err)) throw err;
