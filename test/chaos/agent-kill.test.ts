@@ -7,15 +7,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ServiceProcess, type Stack, startStack, waitFor } from '../e2e/harness.js';
-import {
-  AskTracker,
-  deadLetterCount,
-  HR_QUESTION,
-  printFigures,
-  scaled,
-  sessionsWithWrongTurns,
-  startHr,
-} from './support.js';
+import { AskTracker, HR_QUESTION, outcomeFigures, printFigures, scaled, startHr } from './support.js';
 
 const N = scaled(200, 500);
 const AGENT_ENV = { AGENT_ACK_WAIT_MS: '5000' };
@@ -53,21 +45,12 @@ it(`answers each of ${N} requests exactly once when an hr-agent is SIGKILLed mid
   // The killed instance's tasks come back after the 5 s ack wait.
   await tracker.settle(25_000, 2000);
 
-  const tally = tracker.tally();
-  const sessions = tracker.firsts().flatMap((r) => (r.ok && r.sessionId ? [r.sessionId] : []));
-  const kv = await sessionsWithWrongTurns(nc, sessions);
+  const { kv, ...outcome } = await outcomeFigures(nc, tracker);
   const figures = {
     test: 'agent-kill',
     sent: N,
     answered_at_kill: answeredAtKill,
-    answered: tally.answered,
-    queued: tally.queued,
-    errors: tally.errors,
-    dead_lettered: await deadLetterCount(nc),
-    lost: tracker.unanswered(),
-    duplicated: tracker.duplicated(),
-    sessions_missing_turn: kv.missing,
-    sessions_extra_turns: kv.extra,
+    ...outcome,
     /** First answers that came after the killed instance's 5 s ack wait: its redelivered tasks. */
     answered_after_4s: tracker.latencies().filter((ms) => ms > 4000).length,
     p50_ms: tracker.latency(0.5),

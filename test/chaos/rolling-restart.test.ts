@@ -8,11 +8,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ServiceProcess, type Stack, sleep, startStack } from '../e2e/harness.js';
 import {
   AskTracker,
-  deadLetterCount,
   HR_QUESTION,
+  outcomeFigures,
   printFigures,
   scaled,
-  sessionsWithWrongTurns,
   startHr,
   timedStop,
 } from './support.js';
@@ -61,20 +60,11 @@ it('loses and duplicates nothing while both hr-agent instances are restarted one
   await load;
   await tracker.settle(20_000, 2000);
 
-  const tally = tracker.tally();
-  const sessions = tracker.firsts().flatMap((r) => (r.ok && r.sessionId ? [r.sessionId] : []));
-  const kv = await sessionsWithWrongTurns(nc, sessions);
+  const { kv, ...outcome } = await outcomeFigures(nc, tracker);
   const figures = {
     test: 'rolling-restart',
     sent: tracker.sent,
-    answered: tally.answered,
-    queued: tally.queued,
-    errors: tally.errors,
-    dead_lettered: await deadLetterCount(nc),
-    lost: tracker.unanswered(),
-    duplicated: tracker.duplicated(),
-    sessions_missing_turn: kv.missing,
-    sessions_extra_turns: kv.extra,
+    ...outcome,
     stop_ms: stops.map((x) => x.ms),
     p50_ms: tracker.latency(0.5),
     p99_ms: tracker.latency(0.99),

@@ -230,6 +230,27 @@ export async function deadLetterCount(nc: NatsConnection): Promise<number> {
   return si?.state.messages ?? 0;
 }
 
+/**
+ * What the requests of `tracker` came to after a fault: first replies by kind, dead letters,
+ * requests never answered or answered twice, and the sessions whose agent turns are wrong (`kv`).
+ */
+export async function outcomeFigures(nc: NatsConnection, tracker: AskTracker) {
+  const tally = tracker.tally();
+  const sessions = tracker.firsts().flatMap((r) => (r.ok && r.sessionId ? [r.sessionId] : []));
+  const kv = await sessionsWithWrongTurns(nc, sessions);
+  return {
+    answered: tally.answered,
+    queued: tally.queued,
+    errors: tally.errors,
+    dead_lettered: await deadLetterCount(nc),
+    lost: tracker.unanswered(),
+    duplicated: tracker.duplicated(),
+    sessions_missing_turn: kv.missing,
+    sessions_extra_turns: kv.extra,
+    kv,
+  };
+}
+
 /** SIGTERMs a service and measures how long it takes to exit. */
 export async function timedStop(
   p: ServiceProcess,

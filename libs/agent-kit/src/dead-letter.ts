@@ -13,6 +13,7 @@ import {
 } from '@switchboard/contracts';
 import { type Logger, type Metrics, newId, type SessionStore } from '@switchboard/runtime';
 import { sendReply } from './replies.js';
+import { replyFromTurn } from './turn.js';
 
 /** Header names added to a dead-lettered task. */
 export const DeadLetterHeaders = {
@@ -105,14 +106,7 @@ export function watchMaxDeliveries(opts: {
         // Answered, but the reply and ack may have been lost together: re-send the stored answer,
         // as a redelivery would.
         log.info({ taskId: task.taskId, seq }, 'last delivery unconfirmed but answered: reply re-sent');
-        const { sessionId } = task;
-        const text = turn.text;
-        sendReply(
-          opts.nc,
-          replyTo,
-          { ok: true, status: turn.status ?? 'answered', sessionId, agent, text, data: turn.data ?? {} },
-          requestId,
-        );
+        sendReply(opts.nc, replyTo, replyFromTurn(agent, task.sessionId, turn), requestId);
         return;
       }
     }

@@ -450,6 +450,52 @@ describe('max-deliveries watcher', () => {
     replies.close();
     await watcher.drain();
   }, 15_000);
+
+  it('re-sends the stored answer, without a dead letter, when the session already holds it', async () => {
+    await ensureAgentConsumer(jsm, 'answered', { maxDeliver: 1, ackWaitMs: 1000 });
+    const watcher = watchMaxDeliveries({ agent: 'answered', nc, js, jsm, store, log, metrics });
+    await nc.flush();
+    const t = task('answered, then the instance died', { agent: 'answered' });
+    const at = new Date().toISOString();
+    // The turn was stored (answered), but the reply and ack were lost with the instance.
+    await store.create({
+      sessionId: t.sessionId,
+      agent: 'answered',
+      status: 'open',
+      createdAt: at,
+      updatedAt: at,
+      turns: [
+        { role: 'user', text: t.text, at, taskId: t.taskId },
+        {
+          role: 'agent',
+          text: 'the stored answer',
+          at,
+          taskId: t.taskId,
+          status: 'answered',
+          data: { n: 1 },
+        },
+      ],
+    });
+    const inbox = createInbox();
+    const sub = nc.subscribe(inbox, { max: 1 });
+    await publishTask(js, t, { replyTo: inbox });
+    const consumer = await js.consumers.get(Names.tasksStream, Names.agentConsumer('answered'));
+    expect((await consumer.next({ expires: 2000 }))?.info.deliveryCount).toBe(1);
+    await sleep(1200);
+    expect(await consumer.next({ expires: 2000 })).toBeNull();
+    let reply: unknown;
+    for await (const m of sub) reply = m.json();
+    expect(reply).toEqual({
+      ok: true,
+      status: 'answered',
+      sessionId: t.sessionId,
+      agent: 'answered',
+      text: 'the stored answer',
+      data: { n: 1 },
+    });
+    expect(await jsm.streams.getMessage(Names.deadLetterStream, { last_by_subj: 'dlq.answered' })).toBeNull();
+    await watcher.drain();
+  }, 15_000);
 });
 
 // Last: it restarts the shared server.

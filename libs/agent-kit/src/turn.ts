@@ -22,7 +22,7 @@ export interface TurnOutcome {
 const END = /^end[.!]?$/i;
 
 /** The reply recorded in an agent turn, re-sent when a task is redelivered. */
-function replyFromTurn(agent: string, sessionId: string, turn: Turn): AskReplyOk {
+export function replyFromTurn(agent: string, sessionId: string, turn: Turn): AskReplyOk {
   return {
     ok: true,
     status: turn.status ?? 'answered',

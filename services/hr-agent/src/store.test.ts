@@ -1,18 +1,12 @@
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { encodeJson } from '@switchboard/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HrKeys, openHrStore } from './store.js';
-import { type HrServer, snapshot, startHrServer, testBucket } from './testing/hr-fixture.js';
+import { snapshot, testBucket, useHrServer } from './testing/hr-fixture.js';
 
 const today = () => '2026-07-15';
-let hr: HrServer;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
-afterAll(async () => {
-  await hr?.close();
-});
+const hr = useHrServer();
 
 describe('hr store', () => {
   it('seeds an empty bucket once: a restart or second instance never overwrites changes', async () => {

@@ -99,6 +99,26 @@ describe('watchRegistry', () => {
     reg.stop();
   });
 
+  it('hands out the same views until a card changes or an instance expires', async () => {
+    const kv = await bucket('reg5');
+    let now = 1_000_000;
+    const reg = await watchRegistry({ kv, log, ttlMs: 15_000, now: () => now });
+    await kv.put('hr.a', encodeJson(card('hr', 'a')));
+    await eventually(() => expect(reg.views()[0]?.instances).toBe(1));
+    const first = reg.views();
+    now += 10_000;
+    expect(reg.views()).toBe(first);
+    await kv.put('hr.b', encodeJson(card('hr', 'b')));
+    await eventually(() => expect(reg.views()[0]?.instances).toBe(2));
+    const second = reg.views();
+    expect(second).not.toBe(first);
+    expect(reg.views()).toBe(second);
+    now += 5_001; // hr.a's TTL has run out; hr.b was seen 10 s later
+    expect(reg.views()[0]?.instances).toBe(1);
+    expect(() => (second as unknown as unknown[]).push({ name: 'x' })).toThrow();
+    reg.stop();
+  });
+
   it('ignores invalid cards with a warning and keeps running', async () => {
     const kv = await bucket('reg4');
     const reg = await watchRegistry({ kv, log });

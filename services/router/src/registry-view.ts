@@ -19,11 +19,16 @@ export async function watchRegistry(opts: {
   log: Logger;
   ttlMs?: number;
   now?: () => number;
-}): Promise<{ views(): AgentView[]; ready: Promise<void>; stop(): void }> {
+}): Promise<{ views(): readonly AgentView[]; ready: Promise<void>; stop(): void }> {
   const ttlMs = opts.ttlMs ?? Limits.cardTtlSeconds * 1000;
   const now = opts.now ?? Date.now;
   const instances = new Map<string, Instance>();
   const known = new Map<string, CapabilityCard>();
+  /**
+   * The views last built, kept until a card changes or the first live instance's TTL runs out: the
+   * router reads them on every request, and the classifier recognises an unchanged list by identity.
+   */
+  let cached: { views: readonly AgentView[]; until: number } | undefined;
   const initial = (await opts.kv.status()).values;
   let seen = 0;
   let markReady: () => void = () => {};
@@ -37,6 +42,7 @@ export async function watchRegistry(opts: {
     for await (const e of iter) {
       // nats.js flags the last initial entry as an update, so count every entry.
       if (++seen >= initial) markReady();
+      cached = undefined;
       if (e.operation !== 'PUT') {
         instances.delete(e.key);
         continue;
@@ -59,22 +65,32 @@ export async function watchRegistry(opts: {
     stop: () => iter.stop(),
     views() {
       const t = now();
+      if (cached && t <= cached.until) return cached.views;
       const alive = new Map<string, number>();
+      let until = Number.POSITIVE_INFINITY;
       for (const [key, inst] of instances) {
-        if (t - inst.seenAt > ttlMs) {
+        const expires = inst.seenAt + ttlMs;
+        if (t > expires) {
           instances.delete(key);
           continue;
         }
+        until = Math.min(until, expires);
         alive.set(inst.card.name, (alive.get(inst.card.name) ?? 0) + 1);
       }
-      return [...known.values()].map((c) => ({
-        name: c.name,
-        description: c.description,
-        intents: c.intents,
-        examples: c.examples,
-        subject: Subjects.agentAsk(c.name),
-        instances: alive.get(c.name) ?? 0,
-      }));
+      const views = Object.freeze(
+        [...known.values()].map((c) =>
+          Object.freeze({
+            name: c.name,
+            description: c.description,
+            intents: c.intents,
+            examples: c.examples,
+            subject: Subjects.agentAsk(c.name),
+            instances: alive.get(c.name) ?? 0,
+          }),
+        ),
+      );
+      cached = { views, until };
+      return views;
     },
   };
 }

@@ -22,7 +22,7 @@ import type { AgentView, Classifier } from './classify/types.js';
 export interface RouterDeps {
   js: JetStreamClient;
   store: SessionStore;
-  registry: { views(): AgentView[] };
+  registry: { views(): readonly AgentView[] };
   classifier: Classifier;
   /** Guards the task publish (JetStream): timeout, retry, breaker. */
   publishGuard: Guard;

@@ -15,9 +15,9 @@ export interface LlmSettings {
 }
 
 /**
- * The engine an agent answers with (async: the SDK is imported only when a key is set): its offline engine when no API key is set; otherwise Claude on
+ * The engine an agent answers with: its offline engine when no API key is set; otherwise Claude on
  * the same tools, behind the `llm` breaker, with the offline engine standing in whenever Claude
- * cannot answer.
+ * cannot answer. Async because the Anthropic SDK is imported only when a key is set.
  */
 export async function withClaude(opts: {
   agent: string;

@@ -6,22 +6,16 @@ import {
   startFakeMessagesApi,
 } from '@switchboard/agent-kit/testing';
 import { createMetrics } from '@switchboard/runtime';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type HrServer, snapshot, startHrServer, testBucket } from '../testing/hr-fixture.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { snapshot, testBucket, useHrServer } from '../testing/hr-fixture.js';
 import { createHrEngineParts } from './index.js';
 
 const NOW = new Date('2026-07-15T09:00:00Z');
-let hr: HrServer;
+const hr = useHrServer();
 let api: FakeMessagesApi | undefined;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
 afterEach(async () => {
   await api?.close();
   api = undefined;
-});
-afterAll(async () => {
-  await hr?.close();
 });
 
 async function setup(

@@ -1,19 +1,13 @@
 import type { Engine, EngineResult } from '@switchboard/agent-kit';
 import type { Turn } from '@switchboard/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HrStore } from '../store.js';
-import { type HrServer, snapshot, startHrServer, testBucket } from '../testing/hr-fixture.js';
+import { snapshot, testBucket, useHrServer } from '../testing/hr-fixture.js';
 import { createHrEngineParts } from './index.js';
 
 // Wednesday 15 July 2026, 09:00 UTC. "Next month" is August: Monday 3 August.
 const NOW = new Date('2026-07-15T09:00:00Z');
-let hr: HrServer;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
-afterAll(async () => {
-  await hr?.close();
-});
+const hr = useHrServer();
 
 async function setup(): Promise<{ engine: Engine; store: HrStore }> {
   const parts = await createHrEngineParts({ nc: hr.nc, log: hr.log, now: () => NOW, bucket: testBucket() });

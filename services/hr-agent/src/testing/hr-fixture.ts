@@ -8,6 +8,7 @@ import {
 } from '@switchboard/agent-kit';
 import { createLogger, type Logger } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { type HrStore, openHrStore } from '../store.js';
 import { createHrTools } from '../tools/index.js';
 
@@ -33,6 +34,36 @@ export async function startHrServer(): Promise<HrServer> {
       await nc.close();
       await server.stop();
     },
+  };
+}
+
+/**
+ * One HR test server for the calling test file: started before its tests, closed after them. The
+ * returned object reads through to it, so it can be used in tests and hooks as an `HrServer`.
+ */
+export function useHrServer(): HrServer {
+  let started: HrServer | undefined;
+  beforeAll(async () => {
+    started = await startHrServer();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): HrServer => {
+    if (!started) throw new Error('the HR test server is started in beforeAll');
+    return started;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get nc() {
+      return current().nc;
+    },
+    get log() {
+      return current().log;
+    },
+    close: () => current().close(),
   };
 }
 

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HrKeys } from '../store.js';
-import { type HrServer, hrTools, outputOf, startHrServer } from '../testing/hr-fixture.js';
+import { hrTools, outputOf, useHrServer } from '../testing/hr-fixture.js';
 import type { CompanyHolidaysOutput } from './company-holidays.js';
 
 const TODAY = '2026-07-15';
-let hr: HrServer;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
-afterAll(async () => {
-  await hr?.close();
-});
+const hr = useHrServer();
 
 describe('company_holidays', () => {
   it("lists this year's holidays and the next one", async () => {

@@ -1,16 +1,10 @@
 import type { ToolResult } from '@switchboard/agent-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HrServer, hrTools, outputOf, startHrServer } from '../testing/hr-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { hrTools, outputOf, useHrServer } from '../testing/hr-fixture.js';
 import type { EmployeeDirectoryOutput } from './employee-directory.js';
 
 const TODAY = '2026-07-15';
-let hr: HrServer;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
-afterAll(async () => {
-  await hr?.close();
-});
+const hr = useHrServer();
 
 const matches = (r: ToolResult) => outputOf<EmployeeDirectoryOutput>(r).matches;
 

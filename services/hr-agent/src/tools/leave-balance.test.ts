@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HrServer, hrTools, startHrServer } from '../testing/hr-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { hrTools, useHrServer } from '../testing/hr-fixture.js';
 
 // Wednesday 15 July 2026; the demo data is seeded relative to it.
 const TODAY = '2026-07-15';
-let hr: HrServer;
-beforeAll(async () => {
-  hr = await startHrServer();
-});
-afterAll(async () => {
-  await hr?.close();
-});
+const hr = useHrServer();
 
 describe('leave_balance', () => {
   it("returns the asker's vacation and sick balance", async () => {
