@@ -7,8 +7,10 @@
 // typed refusal; a dead letter. Each request carries a unique reference in its text and request id,
 // so the sessions bucket (every session is read back) and the dead-letter stream can be matched to
 // requests without a reply. A request with no trace at all may never have reached the router (a
-// core NATS request in flight through the dying node is dropped; its caller sees a timeout): it is
-// `not_delivered` only as far as the router's request counter proves it, else lost. Also checked:
+// core NATS request in flight through the dying node is dropped; its caller sees a timeout), and one
+// answered by the server's own "no responders" status (503, no body) reached no subscriber at all
+// (the router's connection was moving off the dead node): both are `not_delivered`, but only as far
+// as the router's request counter proves it, else lost. Also checked:
 // every stream, bucket and task consumer has 3 replicas, the precondition of "nothing lost" that a
 // given run's victim tests only by chance. Prints one JSON line of figures, including the stall
 // (kill → first answer to a request sent after it).
@@ -123,7 +125,14 @@ afterAll(async () => {
 }, 60_000);
 
 interface Outcome {
-  kind: 'answered' | 'answered_in_session' | 'refused' | 'dead_lettered' | 'not_delivered' | 'lost';
+  kind:
+    | 'answered'
+    | 'answered_in_session'
+    | 'refused'
+    | 'dead_lettered'
+    | 'no_responders'
+    | 'not_delivered'
+    | 'lost';
   code?: string;
 }
 
@@ -306,6 +315,15 @@ it(`answers or stores every accepted request of ${N} while the AGENT_TASKS leade
   };
   const traceless = () =>
     unresolved().filter((r) => tracker.replies(r).length === 0 && !(userTurns.get(r) ?? 0));
+  // The server's "no responders" status: no subscriber had interest in agents.ask at that moment,
+  // so the request was refused by the bus before any service saw it. It is not a service's reply.
+  const isNoResponders = (x: { status?: number; body?: unknown }) => x.status === 503 && x.body === undefined;
+  const noRespondersOnly = (r: string) => {
+    const list = tracker.replies(r);
+    return list.length > 0 && list.every(isNoResponders) && !(userTurns.get(r) ?? 0);
+  };
+  /** Requests the router cannot have seen: traceless, or refused by the server with no responders. */
+  const undelivered = () => unresolved().filter((r) => !tracker.replies(r).length || noRespondersOnly(r));
   let seenByRouter = 0;
   let scanError: string | undefined;
   const sessionDeadline = Date.now() + SESSION_WAIT_MS;
@@ -320,7 +338,7 @@ it(`answers or stores every accepted request of ${N} while the AGENT_TASKS leade
     }
     const open = unresolved();
     const notDelivered = Math.max(0, refs.length - seenByRouter);
-    if (open.length === 0 || (open.length === traceless().length && open.length <= notDelivered)) break;
+    if (open.length === 0 || (open.length === undelivered().length && open.length <= notDelivered)) break;
     if (Date.now() > sessionDeadline) break;
     await sleep(1000);
   }
@@ -338,7 +356,10 @@ it(`answers or stores every accepted request of ${N} while the AGENT_TASKS leade
     else if (agentTurns.get(r)) outcomes.set(r, { kind: 'answered_in_session' });
     else if (deadLettered.has(r)) outcomes.set(r, { kind: 'dead_lettered', code: deadLettered.get(r)! });
     else if (refusedOnly(r)) outcomes.set(r, { kind: 'refused', code: err?.error?.code ?? '?' });
-    else if (tracelessNow.has(r) && notDeliveredLeft > 0) {
+    else if (noRespondersOnly(r) && notDeliveredLeft > 0) {
+      notDeliveredLeft--;
+      outcomes.set(r, { kind: 'no_responders' });
+    } else if (tracelessNow.has(r) && notDeliveredLeft > 0) {
       notDeliveredLeft--;
       outcomes.set(r, { kind: 'not_delivered' });
     } else outcomes.set(r, { kind: 'lost' });
@@ -392,7 +413,7 @@ it(`answers or stores every accepted request of ${N} while the AGENT_TASKS leade
   const invalidReplies = refs.flatMap((r) =>
     tracker.replies(r).filter((x) => {
       const b = x.body as { ok?: boolean; error?: { code?: string } } | undefined;
-      if (b?.ok === true) return false;
+      if (b?.ok === true || isNoResponders(x)) return false;
       return !(b?.ok === false && b.error?.code !== undefined && b.error.code in ErrorCodes);
     }),
   );
@@ -410,6 +431,7 @@ it(`answers or stores every accepted request of ${N} while the AGENT_TASKS leade
     refused_by_code: byCode('refused'),
     dead_lettered: count('dead_lettered'),
     dead_lettered_by_reason: byCode('dead_lettered'),
+    no_responders: count('no_responders'),
     not_delivered: count('not_delivered'),
     lost: lost.length,
     duplicated: duplicatedReplies,
