@@ -3,31 +3,57 @@
 //   in a header, without awaiting each PubAck in turn) ──▶ stream BENCH_TASKS ──▶ worker (pull
 //   consumer: replies on that subject, then acks).
 // The relay and the worker each run in their own process on their own connection, like the router
-// and an agent: `node bench/baseline.mjs relay|worker <nats-url>`. They get the same nats.js
-// request fix the services get (`patchNatsRequestCancel`), so the comparison stays like for like.
+// and an agent: `node bench/baseline.mjs relay|worker <nats-url> [bare|durable]`. They get the same
+// nats.js request fix the services get (`patchNatsRequestCancel`), so the comparison stays like for
+// like.
+//
+// The `durable` variant does, per request, the JetStream writes an agent does and nothing else:
+// the relay publishes with a `Nats-Msg-Id` (as the router does); the worker creates a key in a KV
+// bucket (the session), publishes an event with a `Nats-Msg-Id`, each awaited, then replies and acks
+// with a confirmed ack (`ackAck`). Streams and bucket take the system's own settings
+// (`streamConfigs`, the sessions bucket's), so it measures the bus's share of the system's
+// guarantees, and the system's ratio to it is the cost of everything else: validation, routing,
+// the engine, metrics.
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { connect, headers } from '@nats-io/transport-node';
-import { patchNatsRequestCancel } from '@switchboard/runtime';
+import { Kvm } from '@nats-io/kv';
+import { connect, headers, nuid } from '@nats-io/transport-node';
+import { patchNatsRequestCancel, sessionsBucketConfig, streamConfigs } from '@switchboard/runtime';
 import { spawnNode, waitForLine } from './services.mjs';
 
-export const subject = 'bench.ask';
-const stream = 'BENCH_TASKS';
-const taskSubject = 'bench.tasks';
-const durable = 'bench-worker';
+/** The request subject of each variant. */
+export const subjects = { bare: 'bench.ask', durable: 'bench.dask' };
+export const subject = subjects.bare;
+const names = {
+  bare: { stream: 'BENCH_TASKS', taskSubject: 'bench.tasks', durable: 'bench-worker' },
+  durable: { stream: 'BENCH_DTASKS', taskSubject: 'bench.dtasks', durable: 'bench-dworker' },
+};
+const eventsStream = 'BENCH_EVENTS';
+const eventSubject = 'bench.events.answered';
+const sessionsBucket = 'bench_sessions';
 const replyHeader = 'Sb-Reply-To';
+const msgIdHeader = 'Nats-Msg-Id';
 
 /** The connection options the services use (runtime/src/nats.ts), so only the work differs. */
 const connectOpts = (url, name) => ({ servers: url, name, noAsyncTraces: true });
 
 /** Creates the stream and the durable consumer, as the services provision theirs. */
-async function provision(nc) {
+async function provision(nc, variant) {
   const jsm = await jetstreamManager(nc, { checkAPI: false });
-  await jsm.streams.add({
-    name: stream,
-    subjects: [taskSubject],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-  });
+  const { stream, taskSubject, durable } = names[variant];
+  if (variant === 'bare') {
+    await jsm.streams.add({
+      name: stream,
+      subjects: [taskSubject],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+    });
+  } else {
+    // The system's AGENT_TASKS and AGENT_EVENTS settings, under the bench's names.
+    const [tasks, events] = streamConfigs();
+    await jsm.streams.add({ ...tasks, name: stream, subjects: [taskSubject] });
+    await jsm.streams.add({ ...events, name: eventsStream, subjects: [eventSubject] });
+    await new Kvm(nc).create(sessionsBucket, sessionsBucketConfig());
+  }
   await jsm.consumers.add(stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
@@ -35,17 +61,19 @@ async function provision(nc) {
   });
 }
 
-async function relay(url) {
+async function relay(url, variant) {
   patchNatsRequestCancel();
-  const nc = await connect(connectOpts(url, 'bench-relay'));
+  const nc = await connect(connectOpts(url, `bench-relay-${variant}`));
   const js = jetstream(nc);
-  nc.subscribe(subject, {
+  const { taskSubject } = names[variant];
+  nc.subscribe(subjects[variant], {
     queue: 'relay',
     callback: (err, msg) => {
       if (err || !msg.reply) return;
       const h = headers();
       h.set(replyHeader, msg.reply);
-      js.publish(taskSubject, msg.data, { headers: h }).catch((e) => {
+      const opts = variant === 'durable' ? { headers: h, msgID: nuid.next() } : { headers: h };
+      js.publish(taskSubject, msg.data, opts).catch((e) => {
         process.stdout.write(`publish failed: ${e.message}\n`);
       });
     },
@@ -55,19 +83,38 @@ async function relay(url) {
   return { nc };
 }
 
-async function worker(url) {
+async function worker(url, variant) {
   patchNatsRequestCancel();
-  const nc = await connect(connectOpts(url, 'bench-worker'));
+  const nc = await connect(connectOpts(url, `bench-worker-${variant}`));
   const js = jetstream(nc);
+  const { stream, durable } = names[variant];
   const consumer = await js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: 128 });
-  void (async () => {
-    for await (const m of messages) {
+  if (variant === 'bare') {
+    void (async () => {
+      for await (const m of messages) {
+        const to = m.headers?.get(replyHeader);
+        if (to) nc.publish(to, m.data);
+        m.ack();
+      }
+    })();
+  } else {
+    const kv = await new Kvm(nc).open(sessionsBucket);
+    // Each message handled on its own (the writes are awaited), as the agent handles its tasks.
+    const handle = async (m) => {
+      const id = m.headers?.get(msgIdHeader) || nuid.next();
+      await kv.create(id, m.data);
+      await js.publish(eventSubject, m.data, { msgID: id });
       const to = m.headers?.get(replyHeader);
       if (to) nc.publish(to, m.data);
-      m.ack();
-    }
-  })();
+      await m.ackAck();
+    };
+    void (async () => {
+      for await (const m of messages) {
+        handle(m).catch((e) => process.stdout.write(`task failed: ${e.message}\n`));
+      }
+    })();
+  }
   process.stdout.write('ready\n');
   return { nc };
 }
@@ -76,13 +123,13 @@ async function worker(url) {
  * Provisions the pipeline on `nc`'s server and starts the relay and the worker processes; with
  * `profileDir`, each writes a CPU profile to `<profileDir>/baseline-<role>` when it stops.
  */
-export async function startBaseline(nc, url, { logDir, profileDir }) {
-  await provision(nc);
+export async function startBaseline(nc, url, { logDir, profileDir, variant = 'bare' }) {
+  await provision(nc, variant);
   const script = import.meta.filename;
   const procs = ['relay', 'worker'].map((role) => {
-    const name = `baseline-${role}`;
+    const name = variant === 'bare' ? `baseline-${role}` : `baseline-${variant}-${role}`;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : [];
-    return spawnNode(name, script, { logDir, nodeArgs, args: [role, url] });
+    return spawnNode(name, script, { logDir, nodeArgs, args: [role, url, variant] });
   });
   await Promise.all(procs.map((p) => waitForLine(p, 'ready')));
   return procs;
@@ -91,7 +138,9 @@ export async function startBaseline(nc, url, { logDir, profileDir }) {
 const role = process.argv[2];
 if (import.meta.filename === process.argv[1] && (role === 'relay' || role === 'worker')) {
   const run = role === 'relay' ? relay : worker;
-  const { nc } = await run(process.argv[3]);
+  const variant = process.argv[4] ?? 'bare';
+  if (!(variant in names)) throw new Error(`unknown variant ${variant}`);
+  const { nc } = await run(process.argv[3], variant);
   const bye = () => void nc.drain().finally(() => process.exit(0));
   process.on('SIGTERM', bye);
   process.on('SIGINT', bye);

@@ -91,11 +91,12 @@ export function renderChart(results) {
   const rows = results.scenarios;
   const groupsOf = (metric) => {
     const groups = [];
-    for (const id of ['baseline', 'agents.ask', 'gateway']) {
+    for (const id of ['baseline', 'baseline-durable', 'agents.ask', 'gateway']) {
       const bars = rows
         .filter((r) => r.id === id)
         .map((r) => ({ label: String(r.inFlight), value: r[metric], color: COLORS[r.inFlight] }));
-      if (bars.length) groups.push({ label: id === 'gateway' ? 'gateway /v1/ask' : id, bars });
+      const label = { gateway: 'gateway /v1/ask', 'baseline-durable': 'baseline, durable writes' }[id] ?? id;
+      if (bars.length) groups.push({ label, bars });
     }
     const scale = rows.filter((r) => r.id === 'scaling');
     if (scale.length) {

@@ -3,7 +3,7 @@
 import { loadavg } from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import { freePort } from '@switchboard/runtime/testing';
-import { subject as baselineSubject, startBaseline } from './baseline.mjs';
+import { subject as baselineSubject, subjects as baselineSubjects, startBaseline } from './baseline.mjs';
 import { httpSender, judgeLlmReply, natsSender, runLoad } from './load.mjs';
 import {
   cpuMs,
@@ -157,6 +157,15 @@ export async function startSystem(ctx, url, { profile = [], only } = {}) {
   return procs;
 }
 
+/** The id of the baseline that also makes the system's JetStream writes (see baseline.mjs). */
+export const DURABLE_ID = 'baseline-durable';
+
+/** Throughput, p50 and p99 of `rows` over `ref`, round by round, then the median of each. */
+function roundRatios(rows, ref) {
+  const ratio = (f) => r2(median(rows.map((r, i) => f(r) / f(ref[i]))));
+  return { throughput: ratio((r) => r.throughput), p50: ratio((r) => r.p50), p99: ratio((r) => r.p99) };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -208,13 +217,17 @@ export function medianRow(rounds) {
  */
 export async function comparePhase(ctx) {
   const baseNats = await ctx.startNats();
+  const durNats = await ctx.startNats();
   const sysNats = await ctx.startNats();
   const baseNc = await requester(baseNats.url);
+  const durNc = await requester(durNats.url);
   const nc = await requester(sysNats.url);
   let pipeline = [];
+  let durable = [];
   let procs = {};
   try {
     pipeline = await startBaseline(baseNc, baseNats.url, { logDir: ctx.logDir });
+    durable = await startBaseline(durNc, durNats.url, { logDir: ctx.logDir, variant: 'durable' });
     procs = await startSystem(ctx, sysNats.url);
     await untilAnswered(nc, 'agents.ask', QUESTION);
     await sleep(500);
@@ -223,6 +236,7 @@ export async function comparePhase(ctx) {
       services[name] = { readyMs: Math.round(p.readyMs), rssIdleMB: memoryMB(p.pid).rss };
     }
     const basePids = { 'nats-server': baseNats.pid(), relay: pipeline[0].pid, worker: pipeline[1].pid };
+    const durPids = { 'nats-server': durNats.pid(), relay: durable[0].pid, worker: durable[1].pid };
     const pids = { 'nats-server': sysNats.pid() };
     for (const [name, p] of Object.entries(procs)) pids[name] = p.pid;
     const { gateway, ...natsSide } = pids;
@@ -236,30 +250,35 @@ export async function comparePhase(ctx) {
       }
     };
     const baseSend = natsSender(baseNc, baselineSubject, QUESTION, { judge: () => true });
+    const durSend = natsSender(durNc, baselineSubjects.durable, QUESTION, { judge: () => true });
     const ask = natsSender(nc, 'agents.ask', QUESTION);
     const rows = [];
     for (const n of ctx.inFlights) {
       const base = [];
       const sys = [];
+      const dur = [];
       for (let round = 1; round <= ctx.rounds; round++) {
         base.push(await step(ctx, baseNats, 'baseline', baseSend, n, basePids, { inFlight: n, round }));
+        dur.push(await step(ctx, durNats, DURABLE_ID, durSend, n, durPids, { inFlight: n, round }));
         sys.push(await step(ctx, sysNats, 'agents.ask', ask, n, natsSide, { inFlight: n, round }));
       }
       const b = medianRow(base);
+      const d = medianRow(dur);
       const a = medianRow(sys);
-      // The ratio of each round's pair, then the median of those ratios.
-      a.vsBaseline = {
-        throughput: r2(median(sys.map((r, i) => r.throughput / base[i].throughput))),
-        p50: r2(median(sys.map((r, i) => r.p50 / base[i].p50))),
-        p99: r2(median(sys.map((r, i) => r.p99 / base[i].p99))),
-      };
+      d.vsBaseline = roundRatios(dur, base);
+      a.vsBaseline = roundRatios(sys, base);
+      a.vsDurable = roundRatios(sys, dur);
       // How much slower the median request was than the baseline's, in ms, round by round.
       a.p50OverBaselineMs = r2(median(sys.map((r, i) => r.p50 - base[i].p50)));
       a.rounds.forEach((r, i) => {
         r.vsBaseline = r2(sys[i].throughput / base[i].throughput);
+        r.vsDurable = r2(sys[i].throughput / dur[i].throughput);
         r.p50OverBaselineMs = r2(sys[i].p50 - base[i].p50);
       });
-      rows.push(b, a);
+      d.rounds.forEach((r, i) => {
+        r.vsBaseline = r2(dur[i].throughput / base[i].throughput);
+      });
+      rows.push(b, d, a);
     }
     afterLoad(['router', 'hr-agent', 'finance-agent']);
     for (const n of ctx.inFlights) {
@@ -270,9 +289,9 @@ export async function comparePhase(ctx) {
     afterLoad(Object.keys(procs));
     return { rows, services };
   } finally {
-    await Promise.all([...Object.values(procs), ...pipeline].map((p) => stop(p)));
-    await Promise.all([nc.close(), baseNc.close()]);
-    await Promise.all([ctx.stopNats(sysNats), ctx.stopNats(baseNats)]);
+    await Promise.all([...Object.values(procs), ...pipeline, ...durable].map((p) => stop(p)));
+    await Promise.all([nc.close(), baseNc.close(), durNc.close()]);
+    await Promise.all([ctx.stopNats(sysNats), ctx.stopNats(baseNats), ctx.stopNats(durNats)]);
   }
 }
 

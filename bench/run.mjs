@@ -103,7 +103,7 @@ async function bench() {
   const rows = [];
   if (wanted('compare')) {
     say(
-      `scenarios 1, 2, 3, 5: baseline and agents.ask in ${ctx.rounds} alternating rounds, gateway, memory, readiness`,
+      `scenarios 1, 2, 3, 5: baseline, durable baseline and agents.ask in ${ctx.rounds} alternating rounds, gateway, memory, readiness`,
     );
     const compare = await comparePhase(ctx);
     rows.push(...compare.rows);

@@ -91,12 +91,17 @@ export interface Buckets {
   agents: KV;
 }
 
+/** Settings of the `sessions` bucket: one revision per key, kept 7 days, values up to 512 KiB. */
+export function sessionsBucketConfig(opts: ProvisionOptions = {}) {
+  return { history: 1, ttl: 7 * DAY_MS, replicas: opts.replicas ?? 1, maxValueSize: 512 * 1024 };
+}
+
 /** Creates or binds the `sessions` and `agents` buckets. */
 export async function ensureBuckets(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<Buckets> {
   const kvm = new Kvm(nc);
   const replicas = opts.replicas ?? 1;
   const [sessions, agents] = await Promise.all([
-    kvm.create(Names.sessionsBucket, { history: 1, ttl: 7 * DAY_MS, replicas, maxValueSize: 512 * 1024 }),
+    kvm.create(Names.sessionsBucket, sessionsBucketConfig({ replicas })),
     kvm.create(Names.agentsBucket, { history: 1, ttl: Limits.cardTtlSeconds * 1000, replicas }),
   ]);
   return { sessions, agents };
