@@ -184,8 +184,13 @@ describe('metrics', () => {
     expect(routerBreakers.length).toBeGreaterThan(0);
     for (const b of routerBreakers) expect(b.value, JSON.stringify(b.labels)).toBe(0);
 
+    expect(findSamples(router, 'switchboard_circuit_breaker_state', { target: 'jetstream' })).toHaveLength(1);
+
     const hr = (await scrape('hr-agent')).samples;
     expect(sum(findSamples(hr, 'switchboard_tasks_total', { agent: 'hr' }))).toBeGreaterThanOrEqual(6);
+    // Every agent has a breaker in front of its own JetStream calls (sessions, events), closed here.
+    const hrJetStream = findSamples(hr, 'switchboard_circuit_breaker_state', { target: 'jetstream' });
+    expect(hrJetStream.map((b) => b.value)).toEqual([0]);
     expect(
       sum(findSamples(hr, 'switchboard_requests_total', { endpoint: 'agents.hr.ask' })),
     ).toBeGreaterThanOrEqual(3);

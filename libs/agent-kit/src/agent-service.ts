@@ -1,5 +1,12 @@
 import { Names } from '@switchboard/contracts';
-import { createSessionStore, ensureAgentConsumer, type ServiceRuntime } from '@switchboard/runtime';
+import {
+  createGuard,
+  createSessionStore,
+  ensureAgentConsumer,
+  guardSessionStore,
+  isJetStreamFailure,
+  type ServiceRuntime,
+} from '@switchboard/runtime';
 import { watchMaxDeliveries } from './dead-letter.js';
 import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
@@ -22,6 +29,8 @@ export interface AgentServiceOptions {
   consumerPollMs?: number;
   /** How long a stop waits for tasks in flight before releasing them, ms (default 5000). */
   drainTimeoutMs?: number;
+  /** Timeout of one session read or write or event publish, behind the `jetstream` breaker (5000). */
+  jetstreamTimeoutMs?: number;
 }
 
 /** Runs `p`, giving up (with a warning) after `ms`: a stop must not hang on a lost connection. */
@@ -64,12 +73,25 @@ export async function startAgentService(
     await ensureAgentConsumer(rt.jsm, agent, { maxDeliver, ackWaitMs, replicas: opts.replicas ?? 1 });
   };
   await ensureConsumer();
-  const store = createSessionStore(rt.buckets.sessions);
+  // The agent's own JetStream calls (session reads and writes, event publishes) share one breaker.
+  // No retry here: a failed task is redelivered with backoff, which is the retry.
+  const jetstream = createGuard(
+    {
+      target: 'jetstream',
+      timeoutMs: opts.jetstreamTimeoutMs ?? 5000,
+      failureThreshold: 10,
+      halfOpenAfterMs: 5000,
+      isFailure: isJetStreamFailure,
+    },
+    rt.metrics,
+  );
+  const store = guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream);
   const worker = await startTaskWorker({
     agent,
     nc: rt.nc,
     js: rt.js,
     store,
+    jetstream,
     engine: opts.engine,
     log: rt.log,
     metrics: rt.metrics,

@@ -10,6 +10,7 @@ import {
   Task,
 } from '@switchboard/contracts';
 import {
+  type Guard,
   type InFlight,
   type Logger,
   lazyMessageLogger,
@@ -33,6 +34,8 @@ export interface TaskWorkerOptions {
   nc: NatsConnection;
   js: JetStreamClient;
   store: SessionStore;
+  /** The breaker in front of JetStream; event publishes go through it (the store's calls may too). */
+  jetstream?: Guard;
   engine: Engine;
   log: Logger;
   metrics: Metrics;
@@ -159,7 +162,10 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
         }
         if (outcome.duplicate) outcomeLabel = 'duplicate';
         else if (outcome.reply.status === 'ended') outcomeLabel = 'ended';
-        await publishEvents(js, agent, task, outcome);
+        const out = outcome;
+        await (opts.jetstream
+          ? opts.jetstream.execute(() => publishEvents(js, agent, task, out))
+          : publishEvents(js, agent, task, out));
         const answer = outcome.reply;
         if (!(await finish(r, () => sendReply(opts.nc, replyTo, answer, requestId)))) {
           outcomeLabel = 'released';

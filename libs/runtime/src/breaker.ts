@@ -58,7 +58,7 @@ export function gaugeValue(state: CircuitState): 0 | 1 | 2 {
 const stateName = ['closed', 'half_open', 'open'] as const;
 
 /** Default failure test: anything but a non-retryable typed error counts against the dependency. */
-function defaultIsFailure(err: Error): boolean {
+export function defaultIsFailure(err: Error): boolean {
   return !(isSwitchboardError(err) && !err.retryable);
 }
 

@@ -1,6 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { decodeJson, encodeJson, Limits, parseWith, Session, type Turn } from '@switchboard/contracts';
+import { defaultIsFailure, type Guard } from './breaker.js';
 
 /** A session as stored, with the KV revision to update it against. */
 export interface StoredSession {
@@ -65,3 +66,24 @@ export function createSessionStore(kv: KV) {
   };
 }
 export type SessionStore = ReturnType<typeof createSessionStore>;
+
+/**
+ * Failure test of a guard in front of JetStream that also carries session writes: a lost revision
+ * race ({@link SessionConflictError}) is the store working, not failing, so it does not count.
+ */
+export function isJetStreamFailure(err: Error): boolean {
+  return !(err instanceof SessionConflictError) && defaultIsFailure(err);
+}
+
+/**
+ * The same store with every read and write behind `guard` (the service's `jetstream` breaker,
+ * created with {@link isJetStreamFailure}): while it is open, calls fail at once with
+ * `agent_unavailable` instead of each waiting out its timeout.
+ */
+export function guardSessionStore(store: SessionStore, guard: Guard): SessionStore {
+  return {
+    get: (sessionId) => guard.execute(() => store.get(sessionId)),
+    create: (session) => guard.execute(() => store.create(session)),
+    update: (session, revision) => guard.execute(() => store.update(session, revision)),
+  };
+}

@@ -5,6 +5,8 @@ import {
   createGuard,
   createLogger,
   createSessionStore,
+  guardSessionStore,
+  isJetStreamFailure,
   loadConfigOrExit,
   onShutdownSignal,
   serveEndpoint,
@@ -19,22 +21,25 @@ const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, leve
 const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
 const registry = await watchRegistry({ kv: rt.buckets.agents, log });
 await registry.ready;
+// Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, NATS-NOTES): ~20 s budget.
+// The task publish and the session reads and writes share this breaker.
+const jetstream = createGuard(
+  {
+    target: 'jetstream',
+    timeoutMs: config.ROUTER_PUBLISH_TIMEOUT_MS,
+    attempts: config.ROUTER_PUBLISH_ATTEMPTS,
+    maxBackoffMs: 2000,
+    failureThreshold: 10,
+    isFailure: isJetStreamFailure,
+  },
+  rt.metrics,
+);
 const handler = createRouteHandler({
   js: rt.js,
-  store: createSessionStore(rt.buckets.sessions),
+  store: guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream),
   registry,
   classifier: await createClassifier(config, rt.metrics, log),
-  // Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, NATS-NOTES): ~20 s budget.
-  publishGuard: createGuard(
-    {
-      target: 'jetstream',
-      timeoutMs: config.ROUTER_PUBLISH_TIMEOUT_MS,
-      attempts: config.ROUTER_PUBLISH_ATTEMPTS,
-      maxBackoffMs: 2000,
-      failureThreshold: 10,
-    },
-    rt.metrics,
-  ),
+  publishGuard: jetstream,
   metrics: rt.metrics,
   clarifyText,
 });
