@@ -208,12 +208,12 @@ export function medianRow(rounds) {
 }
 
 /**
- * Scenarios 1, 2, 3 and 5. The baseline pipeline and the system run side by side, each on its own
- * nats-server (the idle one costs next to nothing), and their load steps alternate: baseline,
- * agents.ask, baseline, agents.ask... `ctx.rounds` times at each in-flight level. This machine's
- * speed drifts by tens of percent within minutes (shared cores), so each ratio is taken between
- * the two steps of one round, and the median over the rounds is reported. Then the gateway (one
- * step per level, against the baseline's median), memory and readiness.
+ * Scenarios 1, 2, 3 and 5. The bare baseline, the durable baseline (baseline.mjs) and the system
+ * run side by side, each on its own nats-server (an idle one costs next to nothing), and their load
+ * steps alternate: baseline, durable baseline, agents.ask, `ctx.rounds` times at each in-flight
+ * level. This machine's speed drifts by tens of percent within minutes (shared cores), so each ratio
+ * is taken between the steps of one round, and the median over the rounds is reported. Then the
+ * gateway (one step per level, against the baseline's median), memory and readiness.
  */
 export async function comparePhase(ctx) {
   const baseNats = await ctx.startNats();

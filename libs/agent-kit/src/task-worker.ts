@@ -162,10 +162,9 @@ export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWork
         }
         if (outcome.duplicate) outcomeLabel = 'duplicate';
         else if (outcome.reply.status === 'ended') outcomeLabel = 'ended';
-        const out = outcome;
-        await (opts.jetstream
-          ? opts.jetstream.execute(() => publishEvents(js, agent, task, out))
-          : publishEvents(js, agent, task, out));
+        const done = outcome;
+        const publish = () => publishEvents(js, agent, task, done);
+        await (opts.jetstream ? opts.jetstream.execute(publish) : publish());
         const answer = outcome.reply;
         if (!(await finish(r, () => sendReply(opts.nc, replyTo, answer, requestId)))) {
           outcomeLabel = 'released';
