@@ -3,7 +3,7 @@
 //   in a header, without awaiting each PubAck in turn) ──▶ stream BENCH_TASKS ──▶ worker (pull
 //   consumer: replies on that subject, then acks).
 // The relay and the worker each run in their own process on their own connection, like the router
-// and an agent: `node bench/baseline.mjs relay|worker <nats-url> [bare|durable]`. They get the same
+// and an agent: `node bench/baseline.mjs relay|worker <nats-url> [variant]`. They get the same
 // nats.js request fix the services get (`patchNatsRequestCancel`), so the comparison stays like for
 // like.
 //
@@ -13,33 +13,63 @@
 // with a confirmed ack (`ackAck`). Streams and bucket take the system's own settings
 // (`streamConfigs`, the sessions bucket's), so it measures the bus's share of the system's
 // guarantees, and the system's ratio to it is the cost of everything else: validation, routing,
-// the engine, metrics.
+// the engine, metrics. The other variants are the steps between the two, one guarantee at a time,
+// for `bench/ladder.mjs`; each has its own stream, events stream and bucket names.
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, headers, nuid } from '@nats-io/transport-node';
 import { patchNatsRequestCancel, sessionsBucketConfig, streamConfigs } from '@switchboard/runtime';
 import { spawnNode, waitForLine } from './services.mjs';
 
-/** The request subject of each variant. */
-export const subjects = { bare: 'bench.ask', durable: 'bench.dask' };
-export const subject = subjects.bare;
-const names = {
-  bare: { stream: 'BENCH_TASKS', taskSubject: 'bench.tasks', durable: 'bench-worker' },
-  durable: { stream: 'BENCH_DTASKS', taskSubject: 'bench.dtasks', durable: 'bench-dworker' },
+/**
+ * What each variant's relay and worker do besides the bare pipeline: `msgId` (the relay publishes
+ * with a `Nats-Msg-Id`), `kv` (the worker creates a key, the session), `event` (the worker
+ * publishes an event with a `Nats-Msg-Id`), `ackAck` (a confirmed ack instead of a plain one) and
+ * `parallel` (the key and the event written at once instead of one after the other). `bare` and
+ * `durable` are the bench's; the others are the steps between them, for `bench/ladder.mjs`.
+ */
+export const variants = {
+  bare: {},
+  msgid: { msgId: true },
+  kv: { msgId: true, kv: true },
+  'kv-event': { msgId: true, kv: true, event: true },
+  durable: { msgId: true, kv: true, event: true, ackAck: true },
+  'durable-parallel': { msgId: true, kv: true, event: true, ackAck: true, parallel: true },
+  lean: { msgId: true, kv: true, event: true, parallel: true },
 };
-const eventsStream = 'BENCH_EVENTS';
-const eventSubject = 'bench.events.answered';
-const sessionsBucket = 'bench_sessions';
+
+/** The request subject of each variant. */
+export const subjects = Object.fromEntries(
+  Object.keys(variants).map((v) => [
+    v,
+    v === 'bare' ? 'bench.ask' : v === 'durable' ? 'bench.dask' : `bench.${v}.ask`,
+  ]),
+);
+export const subject = subjects.bare;
+const names = (variant) => {
+  if (variant === 'bare')
+    return { stream: 'BENCH_TASKS', taskSubject: 'bench.tasks', durable: 'bench-worker' };
+  const tag = variant.replace(/[^a-z]/g, '_');
+  return {
+    stream: `BENCH_T_${tag.toUpperCase()}`,
+    taskSubject: `bench.tasks.${tag}`,
+    durable: `bench-${tag}`,
+    eventsStream: `BENCH_E_${tag.toUpperCase()}`,
+    eventSubject: `bench.events.${tag}`,
+    bucket: `bench_sessions_${tag}`,
+  };
+};
 const replyHeader = 'Sb-Reply-To';
 const msgIdHeader = 'Nats-Msg-Id';
 
 /** The connection options the services use (runtime/src/nats.ts), so only the work differs. */
 const connectOpts = (url, name) => ({ servers: url, name, noAsyncTraces: true });
 
-/** Creates the stream and the durable consumer, as the services provision theirs. */
+/** Creates the streams, the bucket and the durable consumer, as the services provision theirs. */
 async function provision(nc, variant) {
   const jsm = await jetstreamManager(nc, { checkAPI: false });
-  const { stream, taskSubject, durable } = names[variant];
+  const spec = variants[variant];
+  const { stream, taskSubject, durable, eventsStream, eventSubject, bucket } = names(variant);
   if (variant === 'bare') {
     await jsm.streams.add({
       name: stream,
@@ -51,8 +81,8 @@ async function provision(nc, variant) {
     // The system's AGENT_TASKS and AGENT_EVENTS settings, under the bench's names.
     const [tasks, events] = streamConfigs();
     await jsm.streams.add({ ...tasks, name: stream, subjects: [taskSubject] });
-    await jsm.streams.add({ ...events, name: eventsStream, subjects: [eventSubject] });
-    await new Kvm(nc).create(sessionsBucket, sessionsBucketConfig());
+    if (spec.event) await jsm.streams.add({ ...events, name: eventsStream, subjects: [eventSubject] });
+    if (spec.kv) await new Kvm(nc).create(bucket, sessionsBucketConfig());
   }
   await jsm.consumers.add(stream, {
     durable_name: durable,
@@ -65,14 +95,15 @@ async function relay(url, variant) {
   patchNatsRequestCancel();
   const nc = await connect(connectOpts(url, `bench-relay-${variant}`));
   const js = jetstream(nc);
-  const { taskSubject } = names[variant];
+  const { taskSubject } = names(variant);
+  const { msgId } = variants[variant];
   nc.subscribe(subjects[variant], {
     queue: 'relay',
     callback: (err, msg) => {
       if (err || !msg.reply) return;
       const h = headers();
       h.set(replyHeader, msg.reply);
-      const opts = variant === 'durable' ? { headers: h, msgID: nuid.next() } : { headers: h };
+      const opts = msgId ? { headers: h, msgID: nuid.next() } : { headers: h };
       js.publish(taskSubject, msg.data, opts).catch((e) => {
         process.stdout.write(`publish failed: ${e.message}\n`);
       });
@@ -87,7 +118,8 @@ async function worker(url, variant) {
   patchNatsRequestCancel();
   const nc = await connect(connectOpts(url, `bench-worker-${variant}`));
   const js = jetstream(nc);
-  const { stream, durable } = names[variant];
+  const spec = variants[variant];
+  const { stream, durable, eventSubject, bucket } = names(variant);
   const consumer = await js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: 128 });
   if (variant === 'bare') {
@@ -99,15 +131,21 @@ async function worker(url, variant) {
       }
     })();
   } else {
-    const kv = await new Kvm(nc).open(sessionsBucket);
+    const kv = spec.kv ? await new Kvm(nc).open(bucket) : undefined;
+    const session = (id, m) => (kv ? kv.create(id, m.data) : undefined);
+    const event = (id, m) => (spec.event ? js.publish(eventSubject, m.data, { msgID: id }) : undefined);
     // Each message handled on its own (the writes are awaited), as the agent handles its tasks.
     const handle = async (m) => {
       const id = m.headers?.get(msgIdHeader) || nuid.next();
-      await kv.create(id, m.data);
-      await js.publish(eventSubject, m.data, { msgID: id });
+      if (spec.parallel) await Promise.all([session(id, m), event(id, m)]);
+      else {
+        await session(id, m);
+        await event(id, m);
+      }
       const to = m.headers?.get(replyHeader);
       if (to) nc.publish(to, m.data);
-      await m.ackAck();
+      if (spec.ackAck) await m.ackAck();
+      else m.ack();
     };
     void (async () => {
       for await (const m of messages) {
@@ -139,7 +177,7 @@ const role = process.argv[2];
 if (import.meta.filename === process.argv[1] && (role === 'relay' || role === 'worker')) {
   const run = role === 'relay' ? relay : worker;
   const variant = process.argv[4] ?? 'bare';
-  if (!(variant in names)) throw new Error(`unknown variant ${variant}`);
+  if (!(variant in variants)) throw new Error(`unknown variant ${variant}`);
   const { nc } = await run(process.argv[3], variant);
   const bye = () => void nc.drain().finally(() => process.exit(0));
   process.on('SIGTERM', bye);

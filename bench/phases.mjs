@@ -161,7 +161,7 @@ export async function startSystem(ctx, url, { profile = [], only } = {}) {
 export const DURABLE_ID = 'baseline-durable';
 
 /** Throughput, p50 and p99 of `rows` over `ref`, round by round, then the median of each. */
-function roundRatios(rows, ref) {
+export function roundRatios(rows, ref) {
   const ratio = (f) => r2(median(rows.map((r, i) => f(r) / f(ref[i]))));
   return { throughput: ratio((r) => r.throughput), p50: ratio((r) => r.p50), p99: ratio((r) => r.p99) };
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: starts its own nats-server and the built services, measures the scenarios of
 // issue #7, prints JSON and writes bench/results/<date>.json, latest.md and latest.svg.
-// BENCH_PROFILE=1 runs the CPU-profiling steps instead (bench/results/profile-<date>.{json,md}).
+// BENCH_PROFILE=1 runs the CPU-profiling steps instead (bench/results/profile-<date>.{json,md});
+// BENCH_LADDER=1 (`npm run bench:ladder`) the cost of each guarantee (bench/results/ladder-<date>.*).
 // BENCH_WARMUP_MS and BENCH_DURATION_MS set the length of each load step (default 2 s + 6 s);
 // BENCH_ROUNDS (3) alternating baseline/agents.ask rounds; BENCH_ONLY=compare,scaling runs some
 // phases only (results are then not written).
@@ -10,6 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { findNatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { renderChart } from './chart.mjs';
+import { ladderMarkdown, ladderPhase } from './ladder.mjs';
 import { comparePhase, scalingPhase } from './phases.mjs';
 import { profilePhase } from './profile.mjs';
 import { toMarkdown as profileMarkdown } from './profile-summary.mjs';
@@ -146,9 +148,30 @@ async function profile() {
   return out;
 }
 
+async function ladder() {
+  const inFlight = 64;
+  const rows = await ladderPhase(ctx, { inFlight });
+  const out = {
+    date: today(),
+    machine: machine(),
+    source: source(),
+    settings: { warmupMs: ctx.warmupMs, durationMs: ctx.durationMs, rounds: ctx.rounds },
+    inFlight,
+    rows,
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `ladder-${out.date}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `ladder-${out.date}.md`), ladderMarkdown(out));
+  say(`wrote bench/results/ladder-${out.date}.json and .md`);
+  return out;
+}
+
+const modes = { profile, ladder, bench };
 let code = 0;
 try {
-  const out = process.env.BENCH_PROFILE === '1' ? await profile() : await bench();
+  const mode =
+    process.env.BENCH_PROFILE === '1' ? 'profile' : process.env.BENCH_LADDER === '1' ? 'ladder' : 'bench';
+  const out = await modes[mode]();
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } catch (err) {
   code = 1;
