@@ -36,6 +36,7 @@ export const variants = {
   durable: { msgId: true, kv: true, event: true, ackAck: true },
   'durable-parallel': { msgId: true, kv: true, event: true, ackAck: true, parallel: true },
   lean: { msgId: true, kv: true, event: true, parallel: true },
+  'no-session': { msgId: true, event: true, ackAck: true },
 };
 
 /** The request subject of each variant. */

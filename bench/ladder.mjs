@@ -16,6 +16,7 @@ export const RUNGS = [
   ['durable', '+ a confirmed ack (ackAck): the durable baseline'],
   ['durable-parallel', 'the durable baseline with the key and the event written at once'],
   ['lean', 'the durable baseline with the writes at once and a plain ack'],
+  ['no-session', 'the durable baseline without the session key: two writes on the hot path (task, event)'],
 ];
 
 /** Runs the ladder and agents.ask in `ctx.rounds` alternating rounds at `inFlight`. */
