@@ -18,3 +18,4 @@ export {
 } from './tools/executor.js';
 export { defineTool, type Tool, type ToolContext, toolContext } from './tools/types.js';
 export { processTurn, type TurnOutcome } from './turn.js';
+export { countOf, MONTH_PATTERN, NUMBER_WORD_PATTERN, NUMBER_WORDS } from './words.js';

@@ -1,24 +1,13 @@
+import { countOf, MONTH_PATTERN, NUMBER_WORD_PATTERN } from '@switchboard/agent-kit';
 import type { Quarter } from '../domain/model.js';
 import { addDays, isoDay } from '../domain/rules.js';
 
 /** Dates and quarters in free text, relative to a clock (UTC). */
 
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const monthRe =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const monthRe = `(${MONTH_PATTERN})`;
+const AGO = new RegExp(String.raw`\b(\d+|${NUMBER_WORD_PATTERN}) (day|week)s? ago\b`);
 const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const smallNumbers: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  ten: 10,
-};
 
 function validDay(y: number, m: number, d: number): string | undefined {
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -40,9 +29,9 @@ export function findDate(t: string, now: Date): [string | undefined, string | un
   if (/\byesterday\b/.test(t)) return [addDays(today, -1), 'yesterday'];
   if (/\b(today|this morning|tonight|this evening|earlier today)\b/.test(t)) return [today, 'today'];
   if (/\btomorrow\b/.test(t)) return [addDays(today, 1), 'tomorrow'];
-  const ago = /\b(\d+|an?|one|two|three|four|five|six|seven|ten) (day|week)s? ago\b/.exec(t);
+  const ago = AGO.exec(t);
   if (ago?.[1] && ago[2]) {
-    const n = smallNumbers[ago[1]] ?? Number(ago[1]);
+    const n = countOf(ago[1]) ?? 0;
     return [addDays(today, -n * (ago[2] === 'week' ? 7 : 1)), ago[0]];
   }
   if (/\blast week\b/.test(t)) return [addDays(today, -7), 'last week'];

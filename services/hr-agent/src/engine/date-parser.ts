@@ -1,3 +1,4 @@
+import { countOf, MONTH_PATTERN, NUMBER_WORD_PATTERN } from '@switchboard/agent-kit';
 import { addDays, daysBetween, MONTHS, makeDate, WEEKDAYS, weekday } from '../domain/calendar.js';
 
 /** What a text says about dates: a range, one day, and/or a length ("for 3 days"). */
@@ -8,30 +9,9 @@ export interface DateMention {
   durationDays?: number;
 }
 
-const MONTH_RE =
-  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const WEEKDAY_RE =
   'mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?';
 const ORD = '(?:st|nd|rd|th)';
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  twenty: 20,
-  thirty: 30,
-};
 
 function monthNumber(name: string): number {
   const i = MONTHS.findIndex((m) => m.toLowerCase().startsWith(name.slice(0, 3)));
@@ -102,19 +82,19 @@ const TO =
 const NOT_LENGTH = '(?! ?(?:days?|weeks?|am|pm|hours?))';
 const ISO_DATE = /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g;
 const MONTH_DAY_RANGE = new RegExp(
-  `\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
+  `\\b(${MONTH_PATTERN})\\.? (\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
   'g',
 );
 const DAY_RANGE_MONTH = new RegExp(
-  `\\b(?:the )?(\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
+  `\\b(?:the )?(\\d{1,2})${ORD}?${TO}(\\d{1,2})${ORD}? (?:of )?(${MONTH_PATTERN}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
   'g',
 );
 const MONTH_DAY = new RegExp(
-  `\\b(${MONTH_RE})\\.? (\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
+  `\\b(${MONTH_PATTERN})\\.? (\\d{1,2})${ORD}?\\b${NOT_LENGTH}(?:,? (\\d{4})\\b)?`,
   'g',
 );
 const DAY_MONTH = new RegExp(
-  `\\b(?:the )?(\\d{1,2})${ORD}? (?:of )?(${MONTH_RE}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
+  `\\b(?:the )?(\\d{1,2})${ORD}? (?:of )?(${MONTH_PATTERN}|next month|this month)\\b(?:,? (\\d{4})\\b)?`,
   'g',
 );
 const DAY_AFTER_TOMORROW = /\b(?:the )?day after tomorrow\b/g;
@@ -126,7 +106,7 @@ const WEEKDAY_NAME = new RegExp(`\\b(?:(next|this|coming|last|on) )?(${WEEKDAY_R
 const ORDINAL_RANGE = new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}${TO}(\\d{1,2})${ORD}\\b`, 'g');
 const ORDINAL = new RegExp(`\\b(?:the )?(\\d{1,2})${ORD}\\b${NOT_LENGTH}`, 'g');
 const DURATION = new RegExp(
-  `\\b(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}) (?:working |business |work )?(days?|weeks?)\\b`,
+  `\\b(\\d{1,3}|${NUMBER_WORD_PATTERN}) (?:working |business |work )?(days?|weeks?)\\b`,
 );
 
 /**
@@ -226,7 +206,7 @@ export function parseDates(text: string, today: string): DateMention {
   const out: DateMention = {};
   const duration = DURATION.exec(s);
   if (duration) {
-    const n = /^\d+$/.test(duration[1]!) ? Number(duration[1]) : (NUMBER_WORDS[duration[1]!] ?? 0);
+    const n = countOf(duration[1]!) ?? 0;
     out.durationDays = duration[2]!.startsWith('week') ? n * 5 : n;
   }
   const range = findRange(s, atoms);
