@@ -166,12 +166,10 @@ async function ladder() {
   return out;
 }
 
-const modes = { profile, ladder, bench };
+const run = process.env.BENCH_PROFILE === '1' ? profile : process.env.BENCH_LADDER === '1' ? ladder : bench;
 let code = 0;
 try {
-  const mode =
-    process.env.BENCH_PROFILE === '1' ? 'profile' : process.env.BENCH_LADDER === '1' ? 'ladder' : 'bench';
-  const out = await modes[mode]();
+  const out = await run();
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } catch (err) {
   code = 1;
