@@ -41,10 +41,7 @@ export const variants = {
 
 /** The request subject of each variant. */
 export const subjects = Object.fromEntries(
-  Object.keys(variants).map((v) => [
-    v,
-    v === 'bare' ? 'bench.ask' : v === 'durable' ? 'bench.dask' : `bench.${v}.ask`,
-  ]),
+  Object.keys(variants).map((v) => [v, v === 'bare' ? 'bench.ask' : `bench.${v}.ask`]),
 );
 export const subject = subjects.bare;
 const names = (variant) => {

@@ -8,6 +8,9 @@ describe('words', () => {
     expect(countOf('An')).toBe(1);
     expect(countOf('several')).toBeUndefined();
     expect(countOf('1.5')).toBeUndefined();
+    // Only the table's own words: not what every object inherits.
+    expect(countOf('constructor')).toBeUndefined();
+    expect(countOf('toString')).toBeUndefined();
   });
 
   it('matches every number word whole, the longer before its prefixes', () => {

@@ -36,5 +36,6 @@ export const NUMBER_WORD_PATTERN = Object.keys(NUMBER_WORDS)
 /** A count written in digits or as a word; `undefined` when it is neither. */
 export function countOf(word: string): number | undefined {
   if (/^\d+$/.test(word)) return Number(word);
-  return NUMBER_WORDS[word.toLowerCase()];
+  const key = word.toLowerCase();
+  return Object.hasOwn(NUMBER_WORDS, key) ? NUMBER_WORDS[key] : undefined;
 }
