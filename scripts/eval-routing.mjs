@@ -1,26 +1,35 @@
 #!/usr/bin/env node
-// Measures the routing classifiers on eval/routing/dataset.jsonl and prints JSON.
-// Embedded classifier: both splits, plus a threshold sweep on the tune split only (the calibration
-// evidence; the held-out split is never used to choose anything). With ANTHROPIC_API_KEY set, the
-// Claude classifier too, on the held-out split. Run after `turbo run build` (npm run eval:routing).
+// Measures the routing classifiers side by side on eval/routing/ and prints JSON:
+// - lexical: TF-IDF over words, bigrams and character n-grams (the first embedded classifier);
+// - semantic: sentence vectors from the packaged word embeddings, with the out-of-scope examples;
+// - hybrid: both combined (what the router uses).
+// Each option is calibrated on the tune split only (a grid over its settings: the best tune accuracy
+// with at least 90% of the tune split's out-of-scope questions answered clarify); the held-out split
+// is only reported. Each option runs in a child process of its own, so its memory (RSS), start-up
+// time (index build) and CPU per classification are its own. Also: multi-intent detection on
+// eval/routing/multi-intent.jsonl. With ANTHROPIC_API_KEY set, the Claude classifier on the held-out
+// split too. Run after `turbo run build` (npm run eval:routing).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import {
-  computeMetrics,
-  createEmbeddedClassifier,
-  defaultThreshold,
-  evaluateSplit,
-  noneLabel,
-  parseDataset,
-} from '@switchboard/classifier';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-const { hrProfile } = await import(new URL('services/hr-agent/dist/card.js', root).href);
-const { financeProfile } = await import(new URL('services/finance-agent/dist/card.js', root).href);
-const cards = [hrProfile, financeProfile];
-const rows = parseDataset(readFileSync(new URL('eval/routing/dataset.jsonl', root), 'utf8'));
+const round = (x, d = 4) => (typeof x === 'number' ? Math.round(x * 10 ** d) / 10 ** d : x);
+const option = process.argv.includes('--child') ? process.argv[process.argv.indexOf('--child') + 1] : null;
 
-const round = (x) => (typeof x === 'number' ? Math.round(x * 10000) / 10000 : x);
+/** Everything a measurement needs, loaded after the clock for start-up has started. */
+async function load() {
+  const C = await import('@switchboard/classifier');
+  const { hrProfile } = await import(new URL('services/hr-agent/dist/card.js', root).href);
+  const { financeProfile } = await import(new URL('services/finance-agent/dist/card.js', root).href);
+  const rows = C.parseDataset(readFileSync(new URL('eval/routing/dataset.jsonl', root), 'utf8'));
+  const multi = readFileSync(new URL('eval/routing/multi-intent.jsonl', root), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+  return { C, cards: [hrProfile, financeProfile], rows, multi };
+}
 
 /** Rounds the numbers of a metrics object for printing. */
 function summarize(m) {
@@ -35,56 +44,168 @@ function summarize(m) {
   };
 }
 
-function evaluateEmbedded() {
-  const clf = createEmbeddedClassifier();
+/** The settings each option is calibrated over. */
+const grids = {
+  lexical: () => range(0.1, 0.6, 0.01).map((threshold) => ({ threshold })),
+  semantic: () =>
+    range(0.2, 0.8, 0.01).flatMap((threshold) =>
+      [-1, ...range(-0.1, 0.2, 0.02)].map((margin) => ({ lexical: 0, threshold, margin })),
+    ),
+  hybrid: () =>
+    range(0.1, 0.9, 0.1).flatMap((lexical) =>
+      range(0.1, 0.7, 0.01).flatMap((threshold) =>
+        [-1, ...range(-0.1, 0.2, 0.02)].map((margin) => ({ lexical, threshold, margin })),
+      ),
+    ),
+};
+
+function range(from, to, step) {
+  const out = [];
+  for (let i = 0; from + i * step <= to + 1e-9; i++) out.push(round(from + i * step, 3));
+  return out;
+}
+
+/** Raw scores for a text under an option, from which any setting's decision follows without rescoring. */
+function scorer(C, cards, name) {
+  if (name === 'lexical') {
+    const clf = C.createEmbeddedClassifier({ threshold: 0 });
+    clf.update(cards);
+    return {
+      classify: (t) => clf.classify(t),
+      decide: (r, s) => (r.agent && r.score >= s.threshold ? r.agent : null),
+    };
+  }
+  const clf = C.createHybridClassifier({ reject: C.rejectExamples, settings: { threshold: 0, margin: -1 } });
   clf.update(cards);
-  const predict = (text) => clf.classify(text).agent;
-  const reps = 20;
-  const start = performance.now();
-  for (let i = 0; i < reps; i++) for (const r of rows) clf.classify(r.text);
-  const perRequestMs = (performance.now() - start) / (reps * rows.length);
   return {
-    threshold: defaultThreshold,
-    perRequestMs: round(perRequestMs),
-    tune: summarize(evaluateSplit(rows, 'tune', predict)),
-    heldout: summarize(evaluateSplit(rows, 'heldout', predict)),
+    classify: (t) => clf.classify(t),
+    decide: (r, s) => {
+      let best = null;
+      let bestScore = -1;
+      for (const a of Object.keys(r.scores)) {
+        const v = s.lexical * r.lexical[a] + (1 - s.lexical) * r.semantic[a];
+        if (v > bestScore) [best, bestScore] = [a, v];
+      }
+      const rej = s.lexical * r.reject.lexical + (1 - s.lexical) * r.reject.semantic;
+      const clears = bestScore - rej >= s.margin;
+      return best && bestScore > 0 && bestScore >= s.threshold && clears ? best : null;
+    },
   };
 }
 
-/** Accuracy and out-of-scope recall on the tune split for a range of thresholds. */
-function calibrate() {
-  const raw = createEmbeddedClassifier({ threshold: 0 });
-  raw.update(cards);
-  const scored = rows.filter((r) => r.split === 'tune').map((r) => ({ r, res: raw.classify(r.text) }));
-  const sweep = [];
-  for (let t = 0.1; t <= 0.5001; t += 0.025) {
-    const m = computeMetrics(
-      scored.map(({ r, res }) => ({
-        text: r.text,
-        label: r.label,
-        predicted: res.agent !== null && res.score >= t ? res.agent : noneLabel,
-      })),
+/** The calibration rule: best tune accuracy with out-of-scope recall >= 0.9; ties: first in grid order. */
+function calibrate(C, rows, raw, decide, grid) {
+  const tune = rows.map((r, i) => [r, raw[i]]).filter(([r]) => r.split === 'tune');
+  let best = null;
+  for (const s of grid) {
+    const m = C.computeMetrics(
+      tune.map(([r, res]) => ({ text: r.text, label: r.label, predicted: decide(res, s) ?? C.noneLabel })),
     );
-    sweep.push({
-      threshold: round(t),
-      accuracy: round(m.accuracy),
-      outOfScopeRecall: round(m.outOfScope.recall),
-    });
+    if (m.outOfScope.recall < 0.9) continue;
+    if (!best || m.accuracy > best.accuracy + 1e-12)
+      best = { settings: s, accuracy: m.accuracy, outOfScopeRecall: m.outOfScope.recall };
   }
-  // The rule behind defaultThreshold: the lowest threshold (0.01 steps) at which at least
-  // `targetOutOfScopeRecall` of the tune split's out-of-scope utterances get clarify.
-  const targetOutOfScopeRecall = 0.9;
-  let recommended = null;
-  for (let i = 0; i <= 100 && recommended === null; i++) {
-    const t = i / 100;
-    const none = scored.filter(({ r }) => r.label === noneLabel);
-    const clarified = none.filter(({ res }) => res.agent === null || res.score < t).length;
-    if (clarified / none.length >= targetOutOfScopeRecall) recommended = t;
-  }
-  return { split: 'tune', rule: { targetOutOfScopeRecall, recommended, inUse: defaultThreshold }, sweep };
+  return best;
 }
 
-async function evaluateClaude() {
+async function child(name) {
+  const t0 = performance.now();
+  const { C, cards, rows, multi } = await load();
+  const s = scorer(C, cards, name);
+  const startupMs = performance.now() - t0;
+  const raw = rows.map((r) => s.classify(r.text));
+  const cal = calibrate(C, rows, raw, s.decide, grids[name]());
+  const predict = (i) => s.decide(raw[i], cal.settings) ?? C.noneLabel;
+  const outcomes = (split) =>
+    rows.flatMap((r, i) =>
+      r.split === split ? [{ text: r.text, label: r.label, predicted: predict(i) }] : [],
+    );
+  const cpu0 = process.cpuUsage();
+  const reps = 5;
+  for (let k = 0; k < reps; k++) for (const r of rows) s.classify(r.text);
+  const cpu = process.cpuUsage(cpu0);
+  const out = {
+    option: name,
+    calibration: { ...cal, accuracy: round(cal.accuracy), outOfScopeRecall: round(cal.outOfScopeRecall) },
+    tune: summarize(C.computeMetrics(outcomes('tune'))),
+    heldout: summarize(C.computeMetrics(outcomes('heldout'))),
+    cpuUsPerClassification: round((cpu.user + cpu.system) / (reps * rows.length), 1),
+    startupMs: round(startupMs, 0),
+    rssMb: round(process.memoryUsage().rss / 1e6, 1),
+  };
+  if (name === 'hybrid') out.multiIntent = multiIntent(C, cards, cal.settings, multi);
+  return out;
+}
+
+/** Multi-intent detection with the calibrated hybrid: are two-part questions found, single ones left whole? */
+function multiIntent(C, cards, settings, rows) {
+  const clf = C.createHybridClassifier({ reject: C.rejectExamples, settings });
+  clf.update(cards);
+  const bySplit = {};
+  for (const r of rows) {
+    const parts = C.multiIntentParts(clf, r.text);
+    const found = parts ? parts.map((p) => p.agent) : [clf.classify(r.text).agent];
+    const ok = JSON.stringify(found) === JSON.stringify(r.intents);
+    bySplit[r.split] ??= {
+      n: 0,
+      correct: 0,
+      twoPart: 0,
+      twoPartFound: 0,
+      singleSplitWrongly: 0,
+      errors: [],
+    };
+    const b = bySplit[r.split];
+    b.n++;
+    if (ok) b.correct++;
+    else b.errors.push({ text: r.text, expected: r.intents, found });
+    if (r.intents.length === 2) {
+      b.twoPart++;
+      if (parts) b.twoPartFound++;
+    } else if (parts) b.singleSplitWrongly++;
+  }
+  return bySplit;
+}
+
+if (option) {
+  process.stdout.write(JSON.stringify(await child(option)));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const options = {};
+  for (const name of ['lexical', 'semantic', 'hybrid']) {
+    options[name] = JSON.parse(
+      execFileSync(process.execPath, [self, '--child', name], { encoding: 'utf8', maxBuffer: 64e6 }),
+    );
+  }
+  const { rows } = await load();
+  const report = {
+    dataset: {
+      n: rows.length,
+      tune: rows.filter((r) => r.split === 'tune').length,
+      heldout: rows.filter((r) => r.split === 'heldout').length,
+    },
+    comparison: Object.fromEntries(
+      Object.entries(options).map(([k, v]) => [
+        k,
+        {
+          heldoutAccuracy: v.heldout.accuracy,
+          heldoutOutOfScopeRecall: v.heldout.outOfScope.recall,
+          tuneAccuracy: v.tune.accuracy,
+          cpuUsPerClassification: v.cpuUsPerClassification,
+          startupMs: v.startupMs,
+          rssMb: v.rssMb,
+          settings: v.calibration.settings,
+        },
+      ]),
+    ),
+    options,
+    claude: process.env.ANTHROPIC_API_KEY ? await evaluateClaude(rows) : 'skipped: ANTHROPIC_API_KEY not set',
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+async function evaluateClaude(rows) {
+  const C = await import('@switchboard/classifier');
+  const { cards } = await load();
   const [{ default: Anthropic }, runtime, classify] = await Promise.all([
     import('@anthropic-ai/sdk'),
     import('@switchboard/runtime'),
@@ -114,22 +235,10 @@ async function evaluateClaude() {
       const r = heldout[i];
       const d = await claude.classify(r.text, agents);
       if (d.method !== 'claude') fallbacks++;
-      outcomes[i] = { text: r.text, label: r.label, predicted: d.agent ?? noneLabel };
+      outcomes[i] = { text: r.text, label: r.label, predicted: d.agent ?? C.noneLabel };
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   const llm = (await metrics.llmRequests.get()).values.map((v) => ({ ...v.labels, count: v.value }));
-  return { model, heldout: summarize(computeMetrics(outcomes)), fallbacks, llmRequests: llm };
+  return { model, heldout: summarize(C.computeMetrics(outcomes)), fallbacks, llmRequests: llm };
 }
-
-const report = {
-  dataset: {
-    n: rows.length,
-    tune: rows.filter((r) => r.split === 'tune').length,
-    heldout: rows.filter((r) => r.split === 'heldout').length,
-  },
-  embedded: evaluateEmbedded(),
-  calibration: calibrate(),
-  claude: process.env.ANTHROPIC_API_KEY ? await evaluateClaude() : 'skipped: ANTHROPIC_API_KEY not set',
-};
-process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

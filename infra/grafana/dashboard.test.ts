@@ -147,6 +147,7 @@ describe('Grafana dashboard', () => {
       'switchboard_dead_letters_total',
       'switchboard_llm_requests_total',
       'switchboard_routing_decisions_total',
+      'switchboard_routing_score_bucket',
       'switchboard_sessions_total',
       'process_resident_memory_bytes',
     ]) {

@@ -3,7 +3,7 @@
 // forgotten by the router once its capability card is older than the TTL (15 s).
 import type { NatsConnection } from '@nats-io/transport-node';
 import { beforeAll, expect, it } from 'vitest';
-import { ask, asOk, http, isRequestTimeout, type OkReply, sleep, useStack } from './harness.js';
+import { ask, asOk, http, isRequestTimeout, type OkReply, sleep, useStack, waitFor } from './harness.js';
 
 const stack = useStack();
 let nc: NatsConnection;
@@ -91,3 +91,34 @@ it('queues HR questions within 20 s of an hr-agent being killed', async () => {
   expect(queued!.agent).toBe('hr');
   expect(Date.now() - killedAt).toBeLessThanOrEqual(20_000);
 }, 40_000);
+
+it('sends HR questions to hr while it is down: queued for hr, never answered by finance', async () => {
+  const hr = stack.current.get('hr-agent');
+  if (hr.isRunning()) await hr.stop('SIGKILL');
+  // The router forgets a killed instance once its card expires (the test above waited for that).
+  await waitFor(
+    'a queued reply after the kill',
+    async () => {
+      const r = await ask(nc, 'agents.ask', HR_QUESTION, 1500).catch(() => undefined);
+      return r && asOk(r).status === 'queued' ? true : undefined;
+    },
+    { timeoutMs: 25_000, intervalMs: 500 },
+  );
+  const hrQuestions = [
+    'I want to know my remaining vacation days',
+    'how long is my notice period if I resign?',
+    'what does our dental insurance cover?',
+    'when is my probation review?',
+    'I want to complain about a colleague',
+    'how do I refer a friend for a job?',
+  ];
+  for (const text of hrQuestions) {
+    const r = asOk(await ask(nc, 'agents.ask', { text, userId: 'alice' }, 5000));
+    expect(r, text).toMatchObject({ status: 'queued', agent: 'hr' });
+  }
+  // Finance is alive and still answers its own questions.
+  const fin = asOk(
+    await ask(nc, 'agents.ask', { text: 'how much petty cash can I claim?', userId: 'alice' }),
+  );
+  expect(fin).toMatchObject({ status: 'answered', agent: 'finance' });
+}, 60_000);

@@ -21,6 +21,19 @@ export interface TurnOutcome {
 
 const END = /^end[.!]?$/i;
 
+/**
+ * What the answer says about the parts of a two-intent question that another agent owns: for now
+ * each needs its own question (sent without a session id, it is routed to that agent).
+ */
+export function otherIntentsNote(others: NonNullable<Task['otherIntents']>): string {
+  return others
+    .map(
+      (o) =>
+        `You also asked "${o.text}": that is for the ${o.agent} agent. Please ask it as a question of its own.`,
+    )
+    .join('\n');
+}
+
 /** The reply recorded in an agent turn, re-sent when a task is redelivered. */
 export function replyFromTurn(agent: string, sessionId: string, turn: Turn): AskReplyOk {
   return {
@@ -87,12 +100,18 @@ export async function processTurn(
       );
   const status = ending ? 'ended' : 'answered';
   const now = new Date().toISOString();
-  const data = { ...(result.data ?? {}), followUp: Subjects.agentAsk(agent) };
+  const others = ending ? undefined : task.otherIntents;
+  const data = {
+    ...(result.data ?? {}),
+    followUp: Subjects.agentAsk(agent),
+    ...(others ? { otherIntents: others } : {}),
+  };
+  const text = others ? `${result.text}\n\n${otherIntentsNote(others)}` : result.text;
   const turns: Turn[] = [...history];
   if (!turns.some((t) => t.role === 'user' && t.taskId === task.taskId)) {
     turns.push({ role: 'user', text: task.text, at: task.createdAt, taskId: task.taskId });
   }
-  turns.push({ role: 'agent', text: result.text, at: now, taskId: task.taskId, status, data });
+  turns.push({ role: 'agent', text, at: now, taskId: task.taskId, status, data });
   const base: Session = stored?.session ?? {
     sessionId: task.sessionId,
     agent,
@@ -108,7 +127,7 @@ export async function processTurn(
   if (stored) await store.update(next, stored.revision);
   else await store.create(next);
   return {
-    reply: { ok: true, status, sessionId: task.sessionId, agent, text: result.text, data },
+    reply: { ok: true, status, sessionId: task.sessionId, agent, text, data },
     duplicate: false,
     opened: !stored,
     events: result.events ?? [],

@@ -362,7 +362,7 @@ function scoreAgents(index: Index, terms: readonly string[], w: EmbeddedWeights,
 }
 
 /** Sentences of a longer request: one clear sentence should decide even when the rest is chatter. */
-function segments(text: string): string[] {
+export function segments(text: string): string[] {
   const parts = text
     .split(/[.!?;\n]+/)
     .map((s) => s.trim())

@@ -21,3 +21,23 @@ export {
   routingExampleSchema,
   type Split,
 } from './evaluate.js';
+export {
+  createHybridClassifier,
+  defaultHybridSettings,
+  type HybridClassifier,
+  type HybridOptions,
+  type HybridResult,
+  type HybridSettings,
+} from './hybrid.js';
+export { detectParts, type IntentPart, multiIntentParts, twoWaySplits } from './multi-intent.js';
+export { rejectExamples } from './reject-examples.js';
+export {
+  cardDocuments,
+  createSemanticIndex,
+  defaultSemanticWeights,
+  rejectName,
+  type SemanticIndex,
+  type SemanticOptions,
+  type SemanticScores,
+  type SemanticWeights,
+} from './semantic.js';

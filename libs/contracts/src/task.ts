@@ -22,5 +22,15 @@ export const Task = z.strictObject({
   newSession: z.boolean(),
   /** When the task was accepted. */
   createdAt: Timestamp,
+  /**
+   * Other requests the router found in the same message that belong to other agents (a question
+   * with two intents). `text` of the task is then only this agent's part; the agent answers it and
+   * tells the caller that each other part needs its own question.
+   */
+  otherIntents: z
+    .array(z.strictObject({ agent: AgentName, text: z.string().min(1).max(4000) }))
+    .min(1)
+    .max(4)
+    .optional(),
 });
 export type Task = z.infer<typeof Task>;

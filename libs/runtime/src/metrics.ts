@@ -107,6 +107,13 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['agent', 'method'] as const,
       registers,
     }),
+    routingScore: new Histogram({
+      name: 'switchboard_routing_score',
+      help: 'Score of the winning agent of each classification (0-1), by chosen agent (or none) and method: low scores are low-confidence routing.',
+      labelNames: ['agent', 'method'] as const,
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    }),
     toolCalls: new Counter({
       name: 'switchboard_tool_calls_total',
       help: 'Domain tool calls by agents, by tool and outcome.',

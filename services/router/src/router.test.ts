@@ -42,25 +42,20 @@ const classifier: Classifier = {
   },
 };
 
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  jsm = await jetstreamManager(nc);
-  js = jetstream(nc);
-  await ensureStreams(jsm);
-  store = createSessionStore((await ensureBuckets(nc)).sessions);
+/** Serves the route handler with `c` on `subject`, as the router's main does. */
+function serveRouter(subject: string, c: Classifier) {
   const handle = createRouteHandler({
     js,
     store,
     registry: { views: () => agents },
-    classifier,
+    classifier: c,
     publishGuard: createGuard({ target: 'jetstream', timeoutMs: 2000 }, metrics),
     metrics,
     clarifyText: (list) => `I can connect you with: ${list.map((a) => a.name).join(', ')}`,
   });
-  serveEndpoint({
+  return serveEndpoint({
     nc,
-    subject: 'agents.ask',
+    subject,
     queue: 'router',
     endpoint: 'agents.ask',
     log,
@@ -68,6 +63,16 @@ beforeAll(async () => {
     inFlight: new InFlight(),
     handle,
   });
+}
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  jsm = await jetstreamManager(nc);
+  js = jetstream(nc);
+  await ensureStreams(jsm);
+  store = createSessionStore((await ensureBuckets(nc)).sessions);
+  serveRouter('agents.ask', classifier);
 });
 afterAll(async () => {
   await nc?.close();
@@ -135,14 +140,46 @@ describe('router on agents.ask', () => {
     expect(stored?.session.turns.map((t) => t.text)).toEqual(['ask hr']);
   });
 
-  it('prefers live agents: a dead agent is not a candidate while another is alive', async () => {
+  it('sends a request to the agent whose domain it is even while only another agent is alive', async () => {
     agents = [view('hr', 0), view('finance', 1)];
-    nc.publish('agents.ask', 'ask hr or finance', { reply: '_INBOX.live' });
-    await nc.flush();
-    await new Promise((r) => setTimeout(r, 200));
-    // hr is named first but has no live instance; finance is alive, so finance gets it.
+    const r = (await nc.request('agents.ask', 'ask hr or finance', { timeout: 2000 })).json<{
+      status: string;
+      agent: string;
+    }>();
+    // hr fits first and has no live instance: stored for hr, never handed to the live finance agent.
+    expect(r).toMatchObject({ status: 'queued', agent: 'hr' });
     expect(await taskCount()).toBe(1);
-    expect((await lastTask('finance')).task.text).toBe('ask hr or finance');
+    expect((await lastTask('hr')).task.text).toBe('ask hr or finance');
+  });
+
+  it("hands a two-intent question to the first part's agent with the other part named in the task", async () => {
+    const twoParts: Classifier = {
+      async classify() {
+        return {
+          agent: 'hr',
+          method: 'embedded',
+          score: 0.7,
+          parts: [
+            { agent: 'hr', text: 'how many vacation days do I have' },
+            { agent: 'finance', text: 'how much travel budget is left?' },
+          ],
+        };
+      },
+    };
+    const sub = serveRouter('agents.ask.two', twoParts);
+    try {
+      nc.publish('agents.ask.two', 'how many vacation days do I have and how much travel budget is left?', {
+        reply: '_INBOX.two',
+      });
+      await nc.flush();
+      await new Promise((r) => setTimeout(r, 200));
+      const { task } = await lastTask('hr');
+      expect(task.text).toBe('how many vacation days do I have');
+      expect(task.otherIntents).toEqual([{ agent: 'finance', text: 'how much travel budget is left?' }]);
+      expect(await taskCount()).toBe(1);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it('queues for a dead agent when no live agent fits, even while other agents are alive', async () => {

@@ -33,7 +33,7 @@ export interface RouterDeps {
 
 /**
  * Handles one `agents.ask` request: validate, pick the agent (session owner, or the classifier over
- * live agents), hand a task to JetStream with the caller's reply subject, and return `null` so the
+ * every known agent, alive or not), hand a task to JetStream with the caller's reply subject, and return `null` so the
  * agent answers the caller directly. When no instance of the agent is alive the task is still
  * stored and the caller gets `queued` at once.
  */
@@ -48,13 +48,16 @@ export function createRouteHandler(deps: RouterDeps) {
     live: boolean,
     msg: Msg,
     ctx: RequestContext,
+    split?: { first: { text: string }; others: { agent: string; text: string }[] },
   ): Promise<AskReply | null> => {
     const task: Task = {
       taskId: newId(),
       requestId: ctx.requestId,
       sessionId,
       agent,
-      text: req.text,
+      // A two-intent question: this agent gets its own part; the others are named in the answer.
+      text: split ? split.first.text : req.text,
+      ...(split ? { otherIntents: split.others } : {}),
       // A queued task's session is stored below, so for the agent it is not new.
       newSession: newSession && live,
       createdAt: new Date().toISOString(),
@@ -68,7 +71,7 @@ export function createRouteHandler(deps: RouterDeps) {
         status: 'open',
         createdAt: task.createdAt,
         updatedAt: task.createdAt,
-        turns: [{ role: 'user', text: req.text, at: task.createdAt, taskId: task.taskId }],
+        turns: [{ role: 'user', text: task.text, at: task.createdAt, taskId: task.taskId }],
         ...(req.userId ? { userId: req.userId } : {}),
       };
       await deps.store.create(session);
@@ -96,7 +99,11 @@ export function createRouteHandler(deps: RouterDeps) {
       sessionId,
       agent,
       text: `The ${agent} agent is not available right now. Your request is stored and will be answered in session ${sessionId}.`,
-      data: { taskId: task.taskId, followUp: `agents.${agent}.ask` },
+      data: {
+        taskId: task.taskId,
+        followUp: `agents.${agent}.ask`,
+        ...(task.otherIntents ? { otherIntents: task.otherIntents } : {}),
+      },
     };
   };
 
@@ -114,22 +121,17 @@ export function createRouteHandler(deps: RouterDeps) {
       const live = (views.find((v) => v.name === owner)?.instances ?? 0) > 0;
       return handOn(req, owner, req.sessionId, false, live, msg, ctx);
     }
-    // Health-aware: a dead agent is a candidate only when no live agent fits the request; then the
-    // task is stored for it (`queued`) instead of being sent to an agent that does not fit.
-    let decision = await deps.classifier.classify(req.text, views);
-    let chosen = decision.agent ? views.find((v) => v.name === decision.agent) : undefined;
-    if (chosen && chosen.instances === 0) {
-      const alive = views.filter((v) => v.instances > 0);
-      if (alive.length > 0) {
-        const second = await deps.classifier.classify(req.text, alive);
-        const liveChoice = second.agent ? alive.find((v) => v.name === second.agent) : undefined;
-        if (liveChoice) {
-          decision = second;
-          chosen = liveChoice;
-        }
-      }
+    // The agent whose domain the request is, alive or not: with no live instance the task is
+    // stored for it (`queued`), never handed to a live agent that does not fit.
+    const decision = await deps.classifier.classify(req.text, views);
+    const chosen = decision.agent ? views.find((v) => v.name === decision.agent) : undefined;
+    metrics.routingDecisions.inc({ agent: chosen ? chosen.name : 'none', method: decision.method });
+    if (decision.score !== undefined) {
+      metrics.routingScore.observe(
+        { agent: chosen ? chosen.name : 'none', method: decision.method },
+        decision.score,
+      );
     }
-    metrics.routingDecisions.inc({ agent: decision.agent ?? 'none', method: decision.method });
     if (!chosen) {
       return {
         ok: true,
@@ -142,6 +144,8 @@ export function createRouteHandler(deps: RouterDeps) {
         },
       };
     }
-    return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx);
+    const [first, ...others] = decision.parts ?? [];
+    const split = first && first.agent === chosen.name && others.length > 0 ? { first, others } : undefined;
+    return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx, split);
   };
 }

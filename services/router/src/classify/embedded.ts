@@ -1,10 +1,18 @@
-import { createEmbeddedClassifier, type EmbeddedClassifier } from '@switchboard/classifier';
+import {
+  createHybridClassifier,
+  type HybridClassifier,
+  type HybridSettings,
+  multiIntentParts,
+  rejectExamples,
+} from '@switchboard/classifier';
 import type { AgentView, Classifier } from './types.js';
 
 /** Options of {@link createEmbeddedRouterClassifier}. */
 export interface EmbeddedRouterOptions {
-  /** Overrides the calibrated threshold below which the answer is `clarify`. */
-  threshold?: number;
+  /** Overrides the calibrated settings (threshold below which the answer is `clarify`, ...). */
+  settings?: Partial<HybridSettings>;
+  /** Out-of-scope examples (default: the classifier's own list); `[]` turns them off. */
+  reject?: readonly string[];
 }
 
 /** The routing-relevant part of an agent list, as an index was built from it. */
@@ -50,16 +58,20 @@ function sameCards(cards: CardSet, agents: readonly AgentView[]): boolean {
 }
 
 /**
- * The embedded classifier as a router {@link Classifier}: builds an index once per distinct agent
- * card set (a few recent sets are kept) and decides with method `embedded`. No I/O; never throws
- * for ordinary text.
+ * The embedded (hybrid: semantic and lexical) classifier as a router {@link Classifier}: builds an
+ * index once per distinct agent card set (a few recent sets are kept) and decides with method
+ * `embedded`; a message with requests for two agents comes back with its `parts`. No I/O; never
+ * throws for ordinary text.
  */
 export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {}): Classifier {
-  const options = opts.threshold === undefined ? {} : { threshold: opts.threshold };
+  const options = {
+    reject: opts.reject ?? rejectExamples,
+    ...(opts.settings ? { settings: opts.settings } : {}),
+  };
   let lastAgents: readonly AgentView[] | undefined;
-  const cache: { cards: CardSet; embedded: EmbeddedClassifier }[] = [];
+  const cache: { cards: CardSet; embedded: HybridClassifier }[] = [];
 
-  function indexFor(agents: readonly AgentView[]): EmbeddedClassifier {
+  function indexFor(agents: readonly AgentView[]): HybridClassifier {
     const at = cache.findIndex((e) => sameCards(e.cards, agents));
     if (at >= 0) {
       const [hit] = cache.splice(at, 1);
@@ -68,7 +80,7 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
       return hit!.embedded;
     }
     const cards = snapshot(agents);
-    const embedded = createEmbeddedClassifier(options);
+    const embedded = createHybridClassifier(options);
     embedded.update(cards);
     cache.unshift({ cards, embedded });
     if (cache.length > cacheSize) cache.pop();
@@ -81,6 +93,15 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
       const embedded = agents === lastAgents ? cache[0]!.embedded : indexFor(agents);
       lastAgents = agents;
       const r = embedded.classify(text);
+      const parts = multiIntentParts(embedded, text, r);
+      if (parts) {
+        return {
+          agent: parts[0]!.agent,
+          method: 'embedded',
+          score: r.score,
+          parts: parts.map((p) => ({ agent: p.agent, text: p.text })),
+        };
+      }
       return { agent: r.agent, method: 'embedded', score: r.score };
     },
   };

@@ -19,6 +19,12 @@ export interface RoutingDecision {
   method: RoutingMethod;
   /** Classifier confidence in [0, 1] where the method has one. */
   score?: number;
+  /**
+   * Set when the text holds requests for different agents ("how many vacation days do I have and
+   * how much travel budget is left?"): each part with its agent, in the order of the text. `agent`
+   * is then the first part's.
+   */
+  parts?: { agent: string; text: string }[];
 }
 
 /** Picks the agent for a new conversation among `agents`. Never throws for ordinary text. */

@@ -1,0 +1,125 @@
+import { createEmbeddedClassifier, type EmbeddedOptions, type RouteCandidate, segments } from './embedded.js';
+import { createSemanticIndex, rejectName, type SemanticOptions } from './semantic.js';
+import { gate } from './text.js';
+
+/** How the lexical and semantic scores are combined into a decision. Calibrated on the tune split. */
+export interface HybridSettings {
+  /** Weight of the lexical (TF-IDF) score; the semantic score gets `1 - lexical`. */
+  lexical: number;
+  /** Minimum combined score of the winner to route; below it the answer is `clarify`. */
+  threshold: number;
+  /** How far the winner's combined score must stand above the reject examples' combined score. */
+  margin: number;
+}
+
+/**
+ * Calibrated on the tune split only by `npm run eval:routing` (the best tune accuracy with at least
+ * 90% of the tune split's out-of-scope questions answered clarify); the held-out split is only
+ * reported.
+ */
+export const defaultHybridSettings: Readonly<HybridSettings> = Object.freeze({
+  lexical: 0.4,
+  threshold: 0.26,
+  margin: 0,
+});
+
+/** Options of {@link createHybridClassifier}. */
+export interface HybridOptions {
+  settings?: Partial<HybridSettings>;
+  /** Out-of-scope examples (see {@link SemanticOptions.reject}). */
+  reject?: readonly string[];
+  semantic?: Omit<SemanticOptions, 'reject'>;
+  lexical?: Omit<EmbeddedOptions, 'threshold'>;
+}
+
+/** One classification by the hybrid classifier. */
+export interface HybridResult {
+  /** The chosen agent, or null for `clarify`. */
+  agent: string | null;
+  /** The winner's combined score (0 when the text was not scorable). */
+  score: number;
+  /** Combined score by agent. */
+  scores: Record<string, number>;
+  /** The parts: lexical and semantic scores by agent. */
+  lexical: Record<string, number>;
+  semantic: Record<string, number>;
+  /** The reject (out-of-scope) examples' scores: lexical, semantic and combined. */
+  reject: { lexical: number; semantic: number; combined: number };
+}
+
+/** The hybrid classifier: an index rebuilt by `update`, queried by `classify`. */
+export interface HybridClassifier {
+  /** The settings in use. */
+  readonly settings: Readonly<HybridSettings>;
+  update(candidates: readonly RouteCandidate[]): void;
+  classify(text: string): HybridResult;
+}
+
+/**
+ * Routes by meaning and by words at once: the semantic index (sentence vectors from word
+ * embeddings) generalises to phrasings no card uses; the lexical index (TF-IDF with character
+ * n-grams) holds on to exact terms, names and typos. The winner must clear a combined threshold
+ * and beat the out-of-scope examples on meaning. Pure and deterministic.
+ */
+export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifier {
+  const s: HybridSettings = { ...defaultHybridSettings, ...opts.settings };
+  const lexical = createEmbeddedClassifier({ ...opts.lexical, threshold: 0 });
+  const semantic = createSemanticIndex({ ...opts.semantic, ...(opts.reject ? { reject: opts.reject } : {}) });
+  // The reject examples are a card of their own in the lexical index too (see `update`).
+  const rejectCard: RouteCandidate | undefined = opts.reject?.length
+    ? { name: rejectName, description: 'out of scope', intents: [], examples: opts.reject }
+    : undefined;
+  return {
+    settings: Object.freeze(s),
+    update(candidates) {
+      lexical.update(rejectCard ? [...candidates, rejectCard] : candidates);
+      semantic.update(candidates);
+    },
+    classify(text) {
+      const agents = semantic.agents;
+      const zero = () => Object.fromEntries(agents.map((a) => [a, 0]));
+      const result: HybridResult = {
+        agent: null,
+        score: 0,
+        scores: zero(),
+        lexical: zero(),
+        semantic: zero(),
+        reject: { lexical: 0, semantic: 0, combined: 0 },
+      };
+      if (agents.length === 0 || gate(text) !== null) return result;
+      const lex = lexical.classify(text).scores;
+      // The whole text and each of its sentences: the best part counts, as in the lexical index.
+      const sem = new Float64Array(agents.length).fill(-1);
+      let reject = -1;
+      let known = false;
+      for (const part of [text, ...segments(text)]) {
+        const r = semantic.score(part);
+        if (!r.known) continue;
+        known = true;
+        for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, r.scores[a]!);
+        reject = Math.max(reject, r.reject);
+      }
+      let top = -1;
+      for (let a = 0; a < agents.length; a++) {
+        const name = agents[a]!;
+        const semScore = known ? Math.max(0, sem[a]!) : 0;
+        result.lexical[name] = lex[name] ?? 0;
+        result.semantic[name] = semScore;
+        result.scores[name] = s.lexical * (lex[name] ?? 0) + (1 - s.lexical) * semScore;
+        if (top < 0 || result.scores[name]! > result.scores[agents[top]!]!) top = a;
+      }
+      const rejectLex = lex[rejectName] ?? 0;
+      const rejectSem = known ? Math.max(0, reject) : 0;
+      result.reject = {
+        lexical: rejectLex,
+        semantic: rejectSem,
+        combined: s.lexical * rejectLex + (1 - s.lexical) * rejectSem,
+      };
+      const winner = agents[top]!;
+      result.score = result.scores[winner]!;
+      const clearsReject = result.score - result.reject.combined >= s.margin;
+      if (result.score > 0 && result.score >= s.threshold && clearsReject) result.agent = winner;
+      return result;
+    },
+  };
+}
