@@ -4,6 +4,20 @@ export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';
 export { serveDirectEndpoint } from './direct-endpoint.js';
 export type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from './engine.js';
+export {
+  createHandbookSearch,
+  defaultHandbookSettings,
+  type HandbookMatch,
+  type HandbookSearch,
+  type HandbookSearchSettings,
+} from './handbook/search.js';
+export {
+  type HandbookLookupOutput,
+  type HandbookToolOptions,
+  handbookAnswer,
+  handbookTool,
+} from './handbook/tool.js';
+export type { HandbookEntry } from './handbook/types.js';
 export { createKvMirror, type KvMirror, type MirroredEntry } from './kv-mirror.js';
 export { type AgentEngineDeps, runAgentMain } from './main.js';
 export type { AgentProfile } from './profile.js';

@@ -160,7 +160,7 @@ export const policySections = [
       'submission',
       'reimbursed',
     ],
-    text: `Submit expenses within ${MaxExpenseAgeDays} days of the date you paid; older expenses are not accepted (we recommend within 30 days). Approved expenses are paid with the next payroll run, usually within 5 business days of approval.`,
+    text: `Submit expenses within ${MaxExpenseAgeDays} days of the date you paid; older expenses are not accepted (we recommend within 30 days). Approved expenses are paid in the next expense payment run (Tuesdays and Thursdays), usually within 5 business days of approval.`,
   },
   {
     id: 'home_office',

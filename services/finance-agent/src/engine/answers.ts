@@ -84,6 +84,7 @@ export const capabilities = [
   'list your expenses — "list my expenses" or "show my pending expenses"',
   'answer spending-policy questions — "what is the hotel limit per night?"',
   'check an invoice — "has INV-1001 been paid?" or "which invoices are unpaid?"',
+  'answer from the finance handbook — corporate card, petty cash, VAT, purchase approvals, reimbursement times, vendor payments',
 ];
 
 export function helpText(lead: string): string {

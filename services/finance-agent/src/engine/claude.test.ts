@@ -134,6 +134,7 @@ describe('Finance agent with Claude (fake Messages API)', () => {
       'list_expenses',
       'spending_policy',
       'invoice_status',
+      'handbook_lookup',
     ]);
     const submitSchema = first.body.tools?.[1]?.input_schema as {
       properties: Record<string, { type?: string; enum?: string[] }>;

@@ -25,7 +25,7 @@ export function moneyWithUsd(amount: number, currency: string, amountUsd: number
 export const statusWords: Record<ExpenseStatus, string> = {
   submitted: 'submitted, waiting to be processed',
   pending_approval: 'waiting for approval',
-  approved: 'approved, to be paid with the next payroll run',
+  approved: 'approved, to be paid in the next expense payment run',
   rejected: 'rejected',
   paid: 'paid',
 };

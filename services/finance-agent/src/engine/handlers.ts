@@ -16,6 +16,7 @@ import {
 } from './answers.js';
 import type { Extraction } from './extract.js';
 import { capitalize, expenseLine, invoiceLine, usd } from './format.js';
+import { answerHandbook } from './handbook.js';
 
 /** What a handler gets: the message, what was extracted from it, and a way to call tools. */
 export interface TurnScope {
@@ -176,7 +177,7 @@ export async function answerExpenseStatus(s: TurnScope): Promise<Answer> {
       .filter(([n]) => n > 0)
       .map(([n, words]) => `${n} ${words}`);
     const timing = /\bwhen\b|\bpaid out\b|\bbeen paid\b/.test(s.t)
-      ? '\nApproved expenses are paid with the next payroll run, usually within 5 business days of approval.'
+      ? '\nApproved expenses are paid in the next expense payment run (Tuesdays and Thursdays), usually within 5 business days of approval.'
       : '';
     const hint = '\nAsk about one by its id (like "status of EXP-1002") for details.';
     return { ...answer, text: `Status: ${counts.join(', ')}.\n${answer.text}${timing}${hint}` };
@@ -201,13 +202,8 @@ export async function answerPolicy(s: TurnScope): Promise<Answer> {
   const out = r.output as PolicyOutput;
   const data = { tool: 'spending_policy', result: { matches: out.matches.map((m) => m.id) } };
   const [top, second] = out.matches;
-  if (!top) {
-    const topics = out.topics.map((t) => t.title.toLowerCase()).join('; ');
-    return {
-      text: `I couldn't find that in the spending policy. It covers: ${topics}. Ask about one of them.`,
-      data,
-    };
-  }
+  // Not in the spending policy: the handbook covers the rest (card, petty cash, VAT, purchasing...).
+  if (!top) return answerHandbook(s);
   const related = second ? `\n(See also: ${second.title.toLowerCase()}.)` : '';
   const offer = /\b(reimburs|claim|expense|submit|file)/.test(s.t)
     ? '\nWant me to file it? Say "submit an expense" and I will ask for the details.'

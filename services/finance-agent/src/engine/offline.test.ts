@@ -329,16 +329,37 @@ describe('offline engine: budgets, policy, invoices, expenses', () => {
       /^EXP-1002: 84.20 EUR \(\$90.94\) meals \(Team dinner in Berlin\) on 2026-11-10, approved/,
     ],
     ['status of exp-1003', /waiting for bob's approval/],
-    ['has my reimbursement been paid?', /You have 3 expenses.*\n[\s\S]*paid with the next payroll run/],
+    ['has my reimbursement been paid?', /You have 3 expenses.*\n[\s\S]*paid in the next expense payment run/],
     ['what is the status of EXP-4242?', /There is no expense EXP-4242/],
     ['approve EXP-1003', /^I can only look expenses up; approving.*EXP-1003/],
   ])('expenses: %s', async (text, expected) => {
     expect((await conversation('alice').say(text)).text).toMatch(expected);
   });
 
-  it('falls back to what it can do', async () => {
+  it.each([
+    ['I paid for a personal dinner with the company card by mistake', 'corporate-card-problems'],
+    ['how does petty cash work?', 'petty-cash'],
+    ['can I claim back VAT on a hotel bill from Germany?', 'vat-and-sales-tax'],
+    ['who approves a purchase order?', 'purchase-approvals'],
+  ])('answers "%s" from the handbook, citing [%s]', async (text, id) => {
+    const r = await conversation('alice').say(text);
+    expect(r.data).toMatchObject({ tool: 'handbook_lookup', policy: id });
+    expect(r.text).toContain(`Source: finance handbook, policy [${id}].`);
+  });
+
+  it('keeps filing an expense when the text is one, even though the handbook has travel rules', async () => {
+    const r = await conversation('alice').say('I paid 42 USD for a taxi yesterday');
+    expect(r.data).toMatchObject({ intent: 'submit_expense' });
+  });
+
+  it('says when the handbook does not cover a question, names the contact and what it can do', async () => {
     const r = await conversation('alice').say('what is the weather like?');
-    expect(r.text).toMatch(/not sure what you need\. I can:\n• check a department budget/);
+    expect(r.text).toMatch(
+      /^I couldn't find anything in the finance handbook that answers this, so I won't guess\./,
+    );
+    expect(r.text).toContain('Please contact the Finance helpdesk (finance@switchboard.example).');
+    expect(r.text).toMatch(/Otherwise, I can:\n• check a department budget/);
+    expect(r.data).toMatchObject({ policy: null, fallback: true });
     expect((await conversation('alice').say('hello')).text).toMatch(/I'm the Finance assistant/);
   });
 });

@@ -9,6 +9,7 @@ import { ApprovalThresholdUsd, isoDay, needsReceipt, toUsd } from '../domain/rul
 import { type Answer, helpText, refusalReason, refusalText, type SubmitOutput } from './answers.js';
 import { type Extraction, extract } from './extract.js';
 import { statusWords } from './format.js';
+import { answerHandbook, handbookWins, lookUpHandbook, weakIntent } from './handbook.js';
 import {
   answerBudget,
   answerExpenseStatus,
@@ -175,6 +176,18 @@ function hasSlotValues(x: Extraction): boolean {
   );
 }
 
+/** Intents never second-guessed by the handbook. */
+const clearIntents = new Set<Intent>(['thanks', 'greeting']);
+
+/** The answer to a detected intent (no pending flow). */
+async function answerIntent(s: TurnScope, intent: Intent, today: string): Promise<Answer> {
+  if (intent === 'submit_expense') return startSubmit(s, today);
+  const handler = handlers[intent];
+  if (handler) return handler(s);
+  if (intent === 'thanks') return { text: "You're welcome! Anything else? Say END when you're done." };
+  return { text: helpText("Hi, I'm the Finance assistant.") };
+}
+
 /**
  * The deterministic Finance engine: finds the intent with patterns and keyword scores, extracts the
  * details, calls the same tools as the Claude engine through the executor, and fills an expense
@@ -224,16 +237,15 @@ export function createOfflineFinanceEngine(deps: OfflineEngineDeps): Engine {
           strong: Boolean(handler) && score >= 3,
           answer: async () => (handler ? handler(s) : undefined),
         });
-      } else if (intent === 'submit_expense') {
-        answer = await startSubmit(s, today);
-      } else if (intent && handlers[intent]) {
-        answer = await handlers[intent](s);
-      } else if (intent === 'thanks') {
-        answer = { text: "You're welcome! Anything else? Say END when you're done." };
-      } else if (intent === 'greeting' || intent === 'help') {
-        answer = { text: helpText("Hi, I'm the Finance assistant.") };
+      } else if (!intent || (score < weakIntent && !clearIntents.has(intent))) {
+        // Not clearly an action on an expense, budget or invoice: the handbook may answer it.
+        const found = await lookUpHandbook(s);
+        const top = found?.answered ? found.matches[0] : undefined;
+        answer = handbookWins(intent, top)
+          ? await answerHandbook(s, found, { unplaced: !intent })
+          : await answerIntent(s, intent!, today);
       } else {
-        answer = { text: helpText("Sorry, I'm not sure what you need."), data: { fallback: true } };
+        answer = await answerIntent(s, intent, today);
       }
       return {
         text: answer.text,

@@ -2,6 +2,7 @@ import type { Tool } from '@switchboard/agent-kit';
 import { budgetStatusTool } from './budget-status.js';
 import type { FinanceToolDeps } from './common.js';
 import { expenseStatusTool } from './expense-status.js';
+import { financeHandbookTool } from './handbook.js';
 import { invoiceStatusTool } from './invoice-status.js';
 import { listExpensesTool } from './list-expenses.js';
 import { spendingPolicyTool } from './spending-policy.js';
@@ -19,6 +20,7 @@ export function financeTools(deps: FinanceToolDeps): Tool[] {
     listExpensesTool(deps),
     spendingPolicyTool(),
     invoiceStatusTool(deps),
+    financeHandbookTool(),
   ];
 }
 
@@ -30,4 +32,5 @@ export const FinanceToolNames = {
   listExpenses: 'list_expenses',
   spendingPolicy: 'spending_policy',
   invoiceStatus: 'invoice_status',
+  handbookLookup: 'handbook_lookup',
 } as const;

@@ -16,6 +16,12 @@ export const policies: readonly Policy[] = [
     id: 'vacation',
     title: 'Vacation and carry-over',
     keywords: [
+      'lose my days',
+      'unused days',
+      'use it or lose it',
+      'days expire',
+      'take before new year',
+      'year end',
       'vacation',
       'pto',
       'annual leave',
@@ -44,6 +50,12 @@ export const policies: readonly Policy[] = [
     id: 'sick-leave',
     title: 'Sick leave',
     keywords: [
+      'fever',
+      'not coming in',
+      'call in',
+      'let someone know',
+      'migraine',
+      'flu',
       'sick',
       'ill',
       'illness',
@@ -71,6 +83,13 @@ export const policies: readonly Policy[] = [
     id: 'parental-leave',
     title: 'Parental leave (maternity, paternity, adoption)',
     keywords: [
+      'wife is due',
+      'partner is pregnant',
+      'dad',
+      'father',
+      'mother',
+      'new baby',
+      'weeks off as a parent',
       'parental',
       'maternity',
       'paternity',
@@ -149,13 +168,24 @@ export const policies: readonly Policy[] = [
 - **Hybrid**: office-based employees work from the office at least **2 days a week** (team days set by the manager) and from home the rest.
 - **Fully remote** roles are agreed in the contract; they still join an on-site week twice a year.
 - **Working abroad**: up to **4 weeks a year** from another country, with your manager's and HR partner's approval at least 3 weeks ahead (tax and immigration checks). Longer stays are not possible.
-- **Equipment**: a one-off home office budget of $500 and a monthly internet allowance of $30 (claim through finance).
+- **Equipment**: home office equipment (chair, desk, monitor) is reimbursed up to 300 USD per calendar year under the spending policy, plus a monthly internet allowance of 30 USD (claim both through the finance agent).
 - Security rules apply everywhere: company laptop only, VPN on public networks.`,
   },
   {
     id: 'unpaid-leave',
     title: 'Unpaid leave and sabbaticals',
-    keywords: ['unpaid', 'sabbatical', 'career break', 'leave of absence', 'extended leave', 'without pay'],
+    keywords: [
+      'career break',
+      'time off to travel',
+      'months off',
+      'extended leave',
+      'unpaid',
+      'sabbatical',
+      'career break',
+      'leave of absence',
+      'extended leave',
+      'without pay',
+    ],
     summary:
       'Up to 20 days of unpaid leave a year with manager approval; a sabbatical of 1–3 months after 5 years.',
     body: `# Unpaid leave and sabbaticals
@@ -167,6 +197,10 @@ export const policies: readonly Policy[] = [
     id: 'company-holidays',
     title: 'Company holidays and office closures',
     keywords: [
+      'office open',
+      'office closed',
+      'day after thanksgiving',
+      'public holiday',
       'company holiday',
       'public holiday',
       'bank holiday',
@@ -189,7 +223,21 @@ export const policies: readonly Policy[] = [
   {
     id: 'jury-duty',
     title: 'Jury duty and civic leave',
-    keywords: ['jury', 'jury duty', 'court', 'witness', 'civic', 'vote', 'voting', 'military', 'reserve'],
+    keywords: [
+      'jury service',
+      'called for jury',
+      'court summons',
+      'still get my salary',
+      'jury',
+      'jury duty',
+      'court',
+      'witness',
+      'civic',
+      'vote',
+      'voting',
+      'military',
+      'reserve',
+    ],
     summary:
       'Paid leave for jury duty and witness summons; 2 hours paid to vote; military reserve duty up to 15 days paid.',
     body: `# Jury duty and civic leave

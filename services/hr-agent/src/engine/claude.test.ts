@@ -70,7 +70,7 @@ describe('HR agent with Claude (fake Messages API)', () => {
       'list_leave',
       'cancel_leave',
       'company_holidays',
-      'policy_lookup',
+      'handbook_lookup',
       'employee_directory',
     ]);
     const schema = req.tools?.[1]?.input_schema as {

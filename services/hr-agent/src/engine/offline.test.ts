@@ -359,11 +359,28 @@ describe('offline HR engine: questions', () => {
     ['bob', 'who reports to me?', 'directory', 'Your direct reports: Alice Martin, Dave Okafor.'],
     ['alice', "what's carol's email?", 'directory', "Carol Diaz's email is carol@switchboard.example."],
     ['alice', 'hi', 'help', 'I can help you with:'],
+    // Handbook questions no intent pattern knows, or that a weak pattern would misread.
+    [
+      'alice',
+      'how much is the referral bonus?',
+      'policy',
+      'Source: HR handbook, policy [employee-referrals].',
+    ],
+    ['alice', 'how long is probation?', 'policy', 'Source: HR handbook, policy [probation].'],
+    ['alice', 'can I quit without working my notice?', 'policy', 'policy [notice-periods]'],
+    ['alice', 'does the company match pension contributions?', 'policy', 'policy [pension]'],
+    ['alice', 'when do we get paid?', 'policy', 'policy [payroll-and-payslips]'],
+    [
+      'alice',
+      'who do I talk to about harassment by a colleague?',
+      'policy',
+      'policy [grievances-and-harassment]',
+    ],
     [
       'alice',
       'what is the meaning of life?',
       'fallback',
-      "I'm not sure I understood that. I can help you with:\n• your leave balance",
+      "I couldn't find anything in the HR handbook that answers this, so I won't guess. Please contact the People team",
     ],
   ])('%s: "%s"', async (user, text, intent, expected) => {
     const { engine } = await setup();

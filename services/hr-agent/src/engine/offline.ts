@@ -1,10 +1,18 @@
 import type { Engine, EngineResult, ToolExecutor } from '@switchboard/agent-kit';
+import { policies } from '../data/policies.js';
 import { formatRange } from '../domain/calendar.js';
 import { parseDates } from './date-parser.js';
 import { mentionedPeople, unknownName } from './entities.js';
 import { bookLeave, confirmBooking } from './flows/booking.js';
 import { cancelLeave, confirmCancel } from './flows/cancelling.js';
-import { answerBalance, answerDirectory, answerHolidays, answerList, answerPolicy } from './flows/info.js';
+import {
+  answerBalance,
+  answerDirectory,
+  answerHolidays,
+  answerList,
+  answerPolicy,
+  lookUpHandbook,
+} from './flows/info.js';
 import { detectIntent, type Intent, isNo, isYes } from './intents.js';
 import { explainError, helpText } from './replies.js';
 import { createTurn, type HrTurn, Pending } from './turn.js';
@@ -43,9 +51,25 @@ async function subject(turn: HrTurn, intent: Intent): Promise<{ employee?: strin
   return {};
 }
 
-async function answer(turn: HrTurn, intent: Intent | undefined): Promise<EngineResult> {
-  if (!intent) {
-    return turn.reply(helpText("I'm not sure I understood that. I can help you with:"), 'fallback');
+/**
+ * Below this intent score a question is not clearly an action on leave or the directory, so the
+ * handbook is asked too; a policy that fits at least {@link handbookOverride} answers instead.
+ * Calibrated on the tune split of `eval/handbook/questions.jsonl`.
+ */
+const weakIntent = 4;
+const handbookOverride = 0.7;
+/** Leave policies: a weak leave intent ("how many sick days can I take?") stays with the leave tools. */
+const leavePolicies = new Set(policies.map((p) => p.id));
+const leaveIntents = new Set<Intent>(['balance', 'request_leave', 'sick', 'list_leave', 'cancel_leave']);
+
+async function answer(turn: HrTurn, detected: ReturnType<typeof detectIntent>): Promise<EngineResult> {
+  const intent = detected?.intent;
+  if (!intent) return answerPolicy(turn, undefined, { unplaced: true });
+  if (intent !== 'policy' && intent !== 'thanks' && detected.score < weakIntent) {
+    const found = await lookUpHandbook(turn);
+    const top = found?.answered ? found.matches[0] : undefined;
+    const sameTopic = top !== undefined && leaveIntents.has(intent) && leavePolicies.has(top.id);
+    if (top && top.score >= handbookOverride && !sameTopic) return answerPolicy(turn, found);
   }
   if (intent === 'help')
     return turn.reply(helpText('Hi! I am the HR assistant. I can help you with:'), 'help');
@@ -151,7 +175,7 @@ export function createOfflineHrEngine(deps: OfflineHrEngineDeps): Engine {
       } else if (parsed) {
         ctx.log.warn({ issues: parsed.error.issues.length }, 'ignoring unreadable pending state');
       }
-      return answer(turn, detected?.intent);
+      return answer(turn, detected);
     },
   };
 }

@@ -13,7 +13,7 @@ export const CAPABILITIES = [
   'your leave requests — "show my leave requests"',
   'cancelling leave — "cancel my leave on Dec 3"',
   'company holidays — "when are the company holidays this year?"',
-  'HR policies — parental, bereavement, remote work, sick leave, vacation carry-over, unpaid leave',
+  'the HR handbook — benefits, pay and payslips, notice periods, probation, reviews and promotions, conduct and complaints, hiring and referrals, onboarding, remote work, every kind of leave',
   'the directory — "who is my manager?", "who is my HR partner?", "who manages marketing?"',
 ];
 

@@ -3,9 +3,9 @@ import { cancelLeaveTool } from './cancel-leave.js';
 import { companyHolidaysTool } from './company-holidays.js';
 import type { HrToolDeps } from './deps.js';
 import { employeeDirectoryTool } from './employee-directory.js';
+import { hrHandbookTool } from './handbook.js';
 import { leaveBalanceTool } from './leave-balance.js';
 import { listLeaveTool } from './list-leave.js';
-import { policyLookupTool } from './policy-lookup.js';
 import { requestLeaveTool } from './request-leave.js';
 
 export type { HrToolDeps } from './deps.js';
@@ -18,7 +18,7 @@ export function createHrTools(deps: HrToolDeps): Tool[] {
     listLeaveTool(deps),
     cancelLeaveTool(deps),
     companyHolidaysTool(deps),
-    policyLookupTool(),
+    hrHandbookTool(),
     employeeDirectoryTool(deps),
   ];
 }

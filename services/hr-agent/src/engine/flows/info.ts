@@ -1,12 +1,11 @@
-import type { EngineResult } from '@switchboard/agent-kit';
+import { type EngineResult, type HandbookLookupOutput, handbookAnswer } from '@switchboard/agent-kit';
 import { formatDay, yearOf } from '../../domain/calendar.js';
 import type { CompanyHolidaysOutput } from '../../tools/company-holidays.js';
 import type { DirectoryEntry, EmployeeDirectoryOutput } from '../../tools/employee-directory.js';
 import type { LeaveBalanceOutput } from '../../tools/leave-balance.js';
 import type { ListLeaveOutput } from '../../tools/list-leave.js';
-import type { PolicyLookupOutput } from '../../tools/policy-lookup.js';
 import { mentionedDepartment, mentionedYear } from '../entities.js';
-import { balanceText, explainError, requestLine } from '../replies.js';
+import { balanceText, explainError, helpText, requestLine } from '../replies.js';
 import type { HrTurn } from '../turn.js';
 
 export async function answerBalance(turn: HrTurn, employee: string | undefined): Promise<EngineResult> {
@@ -93,24 +92,30 @@ export async function answerHolidays(turn: HrTurn): Promise<EngineResult> {
   );
 }
 
-export async function answerPolicy(turn: HrTurn): Promise<EngineResult> {
-  const r = await turn.tool('policy_lookup', { query: turn.text.slice(0, 300) });
-  if (!r.ok) return turn.reply(explainError(r.error, turn.today), 'policy');
-  const o = r.output as PolicyLookupOutput;
-  const [top, ...rest] = o.matches;
-  if (!top) {
-    return turn.reply(
-      `I couldn't find a policy about that. I know these policies: ${o.topics.join('; ')}. Your HR partner can help with anything else.`,
-      'policy',
-    );
+/** Looks the turn's text up in the HR handbook; undefined when the lookup itself failed. */
+export async function lookUpHandbook(turn: HrTurn): Promise<HandbookLookupOutput | undefined> {
+  const r = await turn.tool('handbook_lookup', { question: turn.text.slice(0, 500) });
+  return r.ok ? (r.output as HandbookLookupOutput) : undefined;
+}
+
+/**
+ * Answers from the HR handbook: the best policy, cited by id, with who to contact; or, when no
+ * policy fits, says so and names the contact (plus what else the assistant does, for a question it
+ * could not place at all).
+ */
+export async function answerPolicy(
+  turn: HrTurn,
+  found?: HandbookLookupOutput,
+  opts: { unplaced?: boolean } = {},
+): Promise<EngineResult> {
+  const out = found ?? (await lookUpHandbook(turn));
+  if (!out) {
+    return turn.reply(helpText("I'm not sure I understood that. I can help you with:"), 'fallback');
   }
-  const body = top.body
-    .split('\n')
-    .filter((l) => !l.startsWith('# '))
-    .join('\n');
-  const related = rest.filter((m) => m.score >= top.score / 2).map((m) => m.title);
-  const see = related.length ? `\nRelated: ${related.join('; ')}.` : '';
-  return turn.reply(`${top.title} — ${top.summary}\n${body}${see}`, 'policy', { data: { policy: top.id } });
+  const a = handbookAnswer('HR', out);
+  if (a.policy) return turn.reply(a.text, 'policy', { data: { policy: a.policy } });
+  const more = opts.unplaced ? `\n\n${helpText('I can also help you with:')}` : '';
+  return turn.reply(`${a.text}${more}`, opts.unplaced ? 'fallback' : 'policy', { data: { policy: null } });
 }
 
 const name = (p: { name: string } | undefined) => p?.name ?? 'nobody (top of the organisation)';
