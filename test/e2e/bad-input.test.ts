@@ -22,7 +22,7 @@ beforeAll(async () => {
   nc = await stack.current.connect();
 });
 
-/** DESIGN error codes and the HTTP status the NATS micro error header carries. */
+/** The fixed error codes (docs/architecture.md) and the HTTP status the NATS micro error header carries. */
 const httpStatus: Record<string, number> = {
   invalid_request: 400,
   payload_too_large: 413,

@@ -134,7 +134,7 @@ describe('over HTTP', () => {
 });
 
 describe('metrics', () => {
-  // DESIGN.md "Metrics": every service registers these, every series labelled `service`.
+  // docs/architecture.md "Metrics": every service registers these, every series labelled `service`.
   const designNames = [
     'switchboard_circuit_breaker_state',
     'switchboard_requests_total',
@@ -156,7 +156,7 @@ describe('metrics', () => {
   const sum = (samples: { value: number }[]) => samples.reduce((a, s) => a + s.value, 0);
 
   it.each(['router', 'hr-agent', 'finance-agent', 'gateway'] as const)(
-    '%s exports the DESIGN metrics, every series labelled with its service',
+    '%s exports the fixed metrics, every series labelled with its service',
     async (service) => {
       const { types, samples } = await scrape(service);
       for (const n of designNames) expect(types.has(n), `${service} has no ${n}`).toBe(true);

@@ -303,7 +303,7 @@ export function useStack(services: readonly ServiceName[] = allServices): { read
 
 const encoder = new TextEncoder();
 
-/** A successful ask reply (DESIGN "Request and reply"). */
+/** A successful ask reply (docs/architecture.md "Request and reply"). */
 export interface OkReply {
   ok: true;
   status: 'answered' | 'queued' | 'clarify' | 'ended';

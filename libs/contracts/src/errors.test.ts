@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes, errorCodeList, SwitchboardError } from './errors.js';
 
 describe('error code catalogue', () => {
-  it('matches the codes DESIGN.md fixes', () => {
+  it('matches the codes docs/architecture.md fixes', () => {
     expect(errorCodeList).toEqual([
       'invalid_request',
       'payload_too_large',

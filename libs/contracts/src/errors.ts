@@ -1,7 +1,7 @@
 /**
  * The error-code catalogue. Every `{ ok: false }` reply carries one of these codes; the gateway maps
  * each to an HTTP status. `retryable` tells a caller whether the same request may succeed later.
- * A test keeps this table in step with README.md and DESIGN.md.
+ * A test keeps this table in step with README.md and docs/architecture.md.
  */
 export const ErrorCodes = {
   /** The request is not valid JSON of the expected shape, or has unknown or wrongly typed fields. */

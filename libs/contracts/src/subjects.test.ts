@@ -3,7 +3,7 @@ import { SwitchboardError } from './errors.js';
 import { isSafeToken, Names, Subjects } from './subjects.js';
 
 describe('subject builders', () => {
-  it('build the subjects of DESIGN.md', () => {
+  it('build the subjects of docs/architecture.md', () => {
     expect(Subjects.ask).toBe('agents.ask');
     expect(Subjects.agentAsk('hr')).toBe('agents.hr.ask');
     expect(Subjects.task('finance')).toBe('tasks.finance');

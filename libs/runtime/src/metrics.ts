@@ -5,7 +5,7 @@ export const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 
 /**
  * The metrics of one service, in its own registry, every series labelled `service`.
- * Names and labels are fixed by DESIGN.md and listed in docs/metrics.md.
+ * Names and labels are fixed by docs/architecture.md and listed in docs/metrics.md.
  */
 export function createMetrics(service: string, opts: { processMetrics?: boolean } = {}) {
   const registry = new Registry();

@@ -21,7 +21,7 @@ export interface ProvisionOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Stream configurations of DESIGN.md. Neither captures `agents.>` or `_INBOX.>`. */
+/** Stream configurations of docs/architecture.md. Neither captures `agents.>` or `_INBOX.>`. */
 export function streamConfigs(opts: ProvisionOptions = {}): (Partial<StreamConfig> & { name: string })[] {
   const num_replicas = opts.replicas ?? 1;
   return [
@@ -85,7 +85,7 @@ export async function ensureStream(
   }
 }
 
-/** The KV buckets of DESIGN.md: `sessions` (kept 7 days) and `agents` (cards expire without heartbeat). */
+/** The KV buckets of docs/architecture.md: `sessions` (kept 7 days) and `agents` (cards expire without heartbeat). */
 export interface Buckets {
   sessions: KV;
   agents: KV;

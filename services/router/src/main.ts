@@ -21,7 +21,7 @@ const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, leve
 const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
 const registry = await watchRegistry({ kv: rt.buckets.agents, log });
 await registry.ready;
-// Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, NATS-NOTES): ~20 s budget.
+// Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, docs/jetstream.md): ~20 s budget.
 // The task publish and the session reads and writes share this breaker.
 const jetstream = createGuard(
   {
