@@ -29,7 +29,11 @@ const payload =
         ...(values.user ? { userId: values.user } : {}),
       })
     : text;
-const nc = await connect({ servers: values.server, timeout: 3000 });
+const nc = await connect({ servers: values.server, timeout: 3000 }).catch((err) => {
+  // One line, not a stack trace: the usual cause is that nothing runs there yet.
+  process.stderr.write(`no NATS server at ${values.server} (${err.message}); start one with npm start\n`);
+  process.exit(1);
+});
 try {
   const msg = await nc.request(subject, payload, { timeout: Number(values.timeout), headers: headers() });
   process.stdout.write(`${JSON.stringify(msg.json(), null, 2)}\n`);
