@@ -166,6 +166,35 @@ describe('metrics', () => {
     },
   );
 
+  it('exports labelled series with known values at 0 before their first event', async () => {
+    // The finance agent's direct endpoint has served no request with an error code in this file,
+    // and nobody has been routed to `none` by the `claude` method: the series exist anyway.
+    const finance = (await scrape('finance-agent')).samples;
+    expect(
+      findSamples(finance, 'switchboard_requests_total', {
+        endpoint: 'agents.finance.ask',
+        outcome: 'rate_limited',
+      }),
+    ).toEqual([expect.objectContaining({ value: 0 })]);
+    expect(
+      findSamples(finance, 'switchboard_tasks_total', { agent: 'finance', outcome: 'dead_lettered' }),
+    ).toEqual([expect.objectContaining({ value: 0 })]);
+    const router = (await scrape('router')).samples;
+    for (const agent of ['hr', 'finance', 'none']) {
+      expect(
+        findSamples(router, 'switchboard_routing_decisions_total', { agent, method: 'session' }),
+        agent,
+      ).toHaveLength(1);
+    }
+    const gateway = (await scrape('gateway')).samples;
+    expect(
+      findSamples(gateway, 'switchboard_requests_total', {
+        endpoint: 'GET /v1/sessions/:id',
+        outcome: 'internal',
+      }),
+    ).toEqual([expect.objectContaining({ value: 0 })]);
+  });
+
   it('counts what the conversations did', async () => {
     const router = (await scrape('router')).samples;
     expect(

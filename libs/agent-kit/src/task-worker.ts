@@ -17,6 +17,7 @@ import {
   type Metrics,
   newId,
   parseTraceparent,
+  primeTasks,
   SessionConflictError,
   type SessionStore,
   startNewWrite,
@@ -95,6 +96,7 @@ function isConsumerNotFound(err: unknown): boolean {
  */
 export async function startTaskWorker(opts: TaskWorkerOptions): Promise<TaskWorker> {
   const { agent, js, log, metrics } = opts;
+  primeTasks(metrics, agent);
   const consumerName = Names.agentConsumer(agent);
   await js.consumers.get(Names.tasksStream, consumerName);
   const abort = new AbortController();

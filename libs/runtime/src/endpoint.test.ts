@@ -68,7 +68,16 @@ describe('serveEndpoint', () => {
         traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       });
     }
-    const counted = (await metrics.requests.get()).values.map((v) => `${v.labels.outcome}=${v.value}`).sort();
+    const counted = (await metrics.requests.get()).values
+      .filter((v) => v.value > 0)
+      .map((v) => `${v.labels.outcome}=${v.value}`)
+      .sort();
     expect(counted).toEqual(['internal=1', 'ok=1', 'unknown_session=1']);
+    // Every other outcome is exported at 0 from the start (rate() and alerts work before the first).
+    const zeros = (await metrics.requests.get()).values
+      .filter((v) => v.value === 0)
+      .map((v) => v.labels.outcome);
+    expect(zeros).toContain('accepted');
+    expect(zeros).toContain('rate_limited');
   });
 });

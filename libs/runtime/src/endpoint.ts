@@ -12,6 +12,7 @@ import { newId } from './ids.js';
 import type { InFlight } from './lifecycle.js';
 import { type Logger, lazyMessageLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { primeRequests } from './metrics-prime.js';
 import { formatTraceparent, nextHop } from './trace.js';
 
 /** What a handler gets besides the message. */
@@ -68,6 +69,7 @@ export function serveEndpoint(opts: {
   handle: RequestHandler;
 }): Subscription {
   const { metrics, endpoint } = opts;
+  primeRequests(metrics, endpoint);
   const onMessage = async (msg: Msg) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(msg);

@@ -6,6 +6,7 @@ export * from './ids.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './metrics-prime.js';
 export * from './nats.js';
 export * from './nats-request-patch.js';
 export * from './ops-server.js';

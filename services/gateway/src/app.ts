@@ -23,6 +23,7 @@ import {
   type Metrics,
   newId,
   nextHop,
+  primeRequests,
   registerOpsRoutes,
   type SessionStore,
 } from '@switchboard/runtime';
@@ -85,6 +86,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   // and schema enforced) exactly like a NATS payload, instead of a lenient parse.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const { metrics } = deps;
+  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id']) primeRequests(metrics, endpoint);
 
   app.addHook('onRequest', async (req, reply) => {
     const started = process.hrtime.bigint();

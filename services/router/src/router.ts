@@ -12,6 +12,7 @@ import {
   type Guard,
   type Metrics,
   newId,
+  primeRoutingDecisions,
   publishTask,
   type RequestContext,
   type SessionStore,
@@ -29,6 +30,8 @@ export interface RouterDeps {
   metrics: Metrics;
   /** Text for `clarify` replies, from the live agents' cards. */
   clarifyText: (agents: readonly AgentView[]) => string;
+  /** The routing methods in use, for series at 0 from start-up (default: embedded and session). */
+  methods?: readonly string[];
 }
 
 /**
@@ -39,6 +42,16 @@ export interface RouterDeps {
  */
 export function createRouteHandler(deps: RouterDeps) {
   const { metrics } = deps;
+  // Routing decisions per agent exist at 0 from the first time the agent is known.
+  const primed = new Set<string>();
+  const prime = (views: readonly AgentView[]) => {
+    for (const name of ['none', ...views.map((v) => v.name)]) {
+      if (primed.has(name)) continue;
+      primed.add(name);
+      primeRoutingDecisions(metrics, name, deps.methods ?? ['embedded', 'session']);
+    }
+  };
+  prime([]);
 
   const handOn = async (
     req: AskRequest,
@@ -107,9 +120,10 @@ export function createRouteHandler(deps: RouterDeps) {
     };
   };
 
-  return async (msg: Msg, ctx: RequestContext): Promise<AskReply | null> => {
+  const handle = async (msg: Msg, ctx: RequestContext): Promise<AskReply | null> => {
     const req = decodeAskRequest(msg.data, { plainText: true });
     const views = deps.registry.views();
+    if (primed.size !== views.length + 1) prime(views);
     if (req.sessionId) {
       const stored = await deps.store.get(req.sessionId);
       if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
@@ -148,4 +162,7 @@ export function createRouteHandler(deps: RouterDeps) {
     const split = first && first.agent === chosen.name && others.length > 0 ? { first, others } : undefined;
     return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx, split);
   };
+  /** Exports the routing-decision series of every currently known agent at 0. */
+  const primeKnown = async () => prime(deps.registry.views());
+  return Object.assign(handle, { prime: primeKnown });
 }
