@@ -1,8 +1,11 @@
-// `npm start`: the whole system on one machine. Finds or starts NATS, starts the four services as
-// separate processes with readable logs, prints how to try it, and on Ctrl-C stops what it started.
+// `npm start [-- --own-nats]`: the whole system on one machine. Finds or starts NATS (with
+// --own-nats or SWITCHBOARD_OWN_NATS=1 always its own), starts the four services as separate
+// processes with readable logs, prints how to try it, and on SIGINT or SIGTERM drains and stops what
+// it started: the services first, then a nats-server it started.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { findOrStartNats } from './lib/find-nats.mjs';
 import { prettyLine } from './lib/pretty-log.mjs';
 
@@ -16,9 +19,12 @@ const services = [
   { name: 'gateway', env: { GATEWAY_PORT: gatewayPort } },
 ];
 
+const { values: flags } = parseArgs({ options: { 'own-nats': { type: 'boolean', default: false } } });
+const own = flags['own-nats'] || process.env.SWITCHBOARD_OWN_NATS === '1';
+
 let nats;
 try {
-  nats = await findOrStartNats(root, say);
+  nats = await findOrStartNats(root, say, { own });
 } catch (err) {
   process.stderr.write(`${err.message}\n`);
   process.exit(1);

@@ -26,7 +26,7 @@ async function startLocalServer(root, log) {
   const bin = findNatsServer();
   if (!bin) return undefined;
   const port = await freePort();
-  const storeDir = join(root, '.data', 'nats');
+  const storeDir = join(process.env.SWITCHBOARD_DATA_DIR ?? join(root, '.data'), 'nats');
   mkdirSync(storeDir, { recursive: true });
   const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -79,8 +79,17 @@ async function startContainer(log) {
   }
 }
 
-/** Returns `{ url, stop? }`; `stop` is set only for a server this process started. */
-export async function findOrStartNats(root, log) {
+/**
+ * Returns `{ url, stop? }`; `stop` is set only for a server this process started. With `own`, a
+ * server is started here even when one answers on 4222 (a shared server would get our streams).
+ */
+export async function findOrStartNats(root, log, { own = false } = {}) {
+  if (own) {
+    if (process.env.NATS_URL) throw new Error('--own-nats and NATS_URL exclude each other: unset one');
+    const started = (await startLocalServer(root, log)) ?? (await startContainer(log));
+    if (started) return started;
+    throw new Error('--own-nats: no nats-server could be started (install nats-server, or drop --own-nats)');
+  }
   if (process.env.NATS_URL) {
     if (!(await hasJetStream(process.env.NATS_URL, 5000))) {
       throw new Error(`NATS_URL=${process.env.NATS_URL} does not answer with JetStream enabled`);
@@ -90,7 +99,9 @@ export async function findOrStartNats(root, log) {
   }
   const local = 'nats://127.0.0.1:4222';
   if (await hasJetStream(local)) {
-    log(`using the JetStream server already running at ${local}`);
+    log(
+      `using the JetStream server already running at ${local} (its streams and buckets are created there; npm start -- --own-nats starts a server of its own instead)`,
+    );
     return { url: local };
   }
   const started = (await startLocalServer(root, log)) ?? (await startContainer(log));

@@ -2,6 +2,8 @@
 // against NATS_URL, prints a working example, and on SIGINT stops everything it started, but not a
 // NATS server it did not start.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
@@ -139,3 +141,71 @@ it('starts the system, prints a working example and stops everything on SIGINT',
   await nc.flush();
   await nc.close();
 }, 90_000);
+
+/** Every descendant of `pid`, deepest last. */
+async function descendantsOf(pid: number): Promise<{ pid: number; args: string }[]> {
+  const out: { pid: number; args: string }[] = [];
+  for (const c of await childrenOf(pid)) out.push(c, ...(await descendantsOf(c.pid)));
+  return out;
+}
+
+it('npm start -- --own-nats starts its own nats-server even when one answers on 4222, and SIGTERM to npm stops all of it', async () => {
+  const [gatewayPort, routerPort, hrPort, financePort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-start-'));
+  let out = '';
+  const npm = spawnTracked('npm start', 'npm', ['start', '--', '--own-nats'], {
+    cwd: repoRoot,
+    env: cleanEnv({
+      SWITCHBOARD_DATA_DIR: dataDir,
+      GATEWAY_PORT: String(gatewayPort),
+      ROUTER_OPS_PORT: String(routerPort),
+      HR_OPS_PORT: String(hrPort),
+      FINANCE_OPS_PORT: String(financePort),
+      LOG_LEVEL: 'warn',
+      TURBO_TELEMETRY_DISABLED: '1',
+    }),
+    onOutput: (s) => {
+      out += s;
+    },
+  });
+  script = npm;
+  try {
+    await waitFor(
+      'the banner of npm start',
+      () => (out.includes('Switchboard is running.') ? true : undefined),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+      },
+    );
+    expect(out).toMatch(/started nats-server|nats-server .*started|NATS\s+nats:\/\/127\.0\.0\.1:\d+/);
+    expect(out).not.toContain('using the JetStream server already running');
+    const tree = await descendantsOf(npm.pid);
+    servicePids = tree.map((p) => p.pid);
+    const server = tree.find((p) => /nats-server/.test(p.args));
+    expect(server, JSON.stringify(tree)).toBeDefined();
+    expect(server!.args).toContain(dataDir);
+    const services = tree.filter((p) => /services\/[a-z-]+\/dist\/main\.js/.test(p.args));
+    expect(services).toHaveLength(4);
+
+    npm.child.kill('SIGTERM');
+    const exit = await Promise.race([npm.exited, sleep(30_000).then(() => undefined)]);
+    expect(exit, `npm start still running 30 s after SIGTERM:\n${npm.output()}`).toBeDefined();
+    await waitFor(
+      'every process npm start started to exit',
+      () => (servicePids.some(isAlive) ? undefined : true),
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      },
+    );
+    expect(npm.output()).toContain('stopping the nats-server started here');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 180_000);
