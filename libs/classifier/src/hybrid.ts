@@ -18,9 +18,9 @@ export interface HybridSettings {
  * reported.
  */
 export const defaultHybridSettings: Readonly<HybridSettings> = Object.freeze({
-  lexical: 0.4,
-  threshold: 0.26,
-  margin: 0,
+  lexical: 0.3,
+  threshold: 0.1,
+  margin: 0.02,
 });
 
 /** Options of {@link createHybridClassifier}. */
