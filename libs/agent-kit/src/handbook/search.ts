@@ -24,8 +24,8 @@ export interface HandbookSearchSettings {
 
 /** Calibrated on `eval/handbook/questions.jsonl` (see `scripts/eval-handbook.mjs`). */
 export const defaultHandbookSettings: Readonly<HandbookSearchSettings> = Object.freeze({
-  semantic: 0.4,
-  answerAt: 0.3,
+  semantic: 0.45,
+  answerAt: 0.47,
 });
 
 /** Searches one agent's handbook by meaning and by words. */
