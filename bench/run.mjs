@@ -1,7 +1,8 @@
 // `npm run bench`: starts its own nats-server and the built services, measures the scenarios of
-// issue #7, prints JSON and writes bench/results/<date>.json, latest.md and latest.svg.
-// BENCH_PROFILE=1 runs the CPU-profiling steps instead (bench/results/profile-<date>.{json,md});
-// BENCH_LADDER=1 (`npm run bench:ladder`) the cost of each guarantee (bench/results/ladder-<date>.*).
+// issue #7, prints JSON and writes <date>.json, latest.md and latest.svg into .data/bench/ (not
+// tracked); with BENCH_SAVE=1 into bench/results/, the files the README shows.
+// BENCH_PROFILE=1 runs the CPU-profiling steps instead (profile-<date>.{json,md});
+// BENCH_LADDER=1 (`npm run bench:ladder`) the cost of each guarantee (ladder-<date>.*).
 // BENCH_WARMUP_MS and BENCH_DURATION_MS set the length of each load step (default 2 s + 6 s);
 // BENCH_ROUNDS (3) alternating baseline/agents.ask rounds; BENCH_ONLY=compare,scaling runs some
 // phases only (results are then not written).
@@ -19,7 +20,10 @@ import { addRatios, judgeTargets, toMarkdown } from './report.mjs';
 import { root, stopAll } from './services.mjs';
 
 const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
-const resultsDir = join(root, 'bench', 'results');
+// Results go to untracked .data/bench/ unless asked to update the tracked ones the README shows.
+const resultsDir =
+  process.env.BENCH_SAVE === '1' ? join(root, 'bench', 'results') : join(root, '.data', 'bench');
+const shown = resultsDir.slice(root.length + 1);
 const tmp = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 const natsServers = new Set();
 const ctx = {
@@ -126,7 +130,7 @@ async function bench() {
   writeFileSync(join(resultsDir, `${results.date}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, 'latest.md'), toMarkdown(results));
   writeFileSync(join(resultsDir, 'latest.svg'), renderChart(results));
-  say(`wrote bench/results/${results.date}.json, latest.md, latest.svg`);
+  say(`wrote ${shown}/${results.date}.json, latest.md, latest.svg`);
   return results;
 }
 
@@ -144,7 +148,7 @@ async function profile() {
   writeFileSync(join(resultsDir, `profile-${out.date}.json`), `${JSON.stringify(out, null, 2)}\n`);
   const md = Object.entries(profiles).map(([name, s]) => profileMarkdown(name, s));
   writeFileSync(join(resultsDir, `profile-${out.date}.md`), md.join('\n'));
-  say(`wrote bench/results/profile-${out.date}.json and .md`);
+  say(`wrote ${shown}/profile-${out.date}.json and .md`);
   return out;
 }
 
@@ -162,7 +166,7 @@ async function ladder() {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `ladder-${out.date}.json`), `${JSON.stringify(out, null, 2)}\n`);
   writeFileSync(join(resultsDir, `ladder-${out.date}.md`), ladderMarkdown(out));
-  say(`wrote bench/results/ladder-${out.date}.json and .md`);
+  say(`wrote ${shown}/ladder-${out.date}.json and .md`);
   return out;
 }
 
