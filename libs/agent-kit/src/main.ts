@@ -6,6 +6,7 @@ import {
   type Metrics,
   type NatsConnection,
   onShutdownSignal,
+  patchNatsRequestCancel,
 } from '@switchboard/runtime';
 import { startAgentService } from './agent-service.js';
 import type { LlmSettings } from './claude/with-claude.js';
@@ -42,6 +43,8 @@ export async function runAgentMain(opts: {
   const service = `${opts.profile.name}-agent`;
   const config = loadConfigOrExit(service, () => loadAgentConfig(opts.defaultOpsPort));
   const log = createLogger({ service, instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
+  // Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
+  log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
   const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT });
   const engine = await opts.createEngine(engineDeps(config, rt));
   const agent = await startAgentService(rt, {

@@ -1,6 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from './logger.js';
-import { patchNatsRequestCancel } from './nats-request-patch.js';
 
 export type { NatsConnection } from '@nats-io/transport-node';
 
@@ -16,7 +15,6 @@ export async function connectNats(opts: {
   /** Give up the first connection after this long (ms); reconnects after that are unbounded. */
   firstConnectTimeoutMs?: number;
 }): Promise<NatsConnection> {
-  patchNatsRequestCancel();
   const nc = await connect({
     servers: opts.url.split(',').map((s) => s.trim()),
     name: `${opts.service}@${opts.instance}`,

@@ -5,12 +5,15 @@ import {
   createSessionStore,
   loadConfigOrExit,
   onShutdownSignal,
+  patchNatsRequestCancel,
 } from '@switchboard/runtime';
 import { buildGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
 
 const config = loadConfigOrExit('gateway', () => loadGatewayConfig());
 const log = createLogger({ service: 'gateway', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
+// Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
+log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
 const rt = await bootService({ service: 'gateway', config, log });
 const natsGuard = createGuard(
   {

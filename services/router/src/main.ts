@@ -9,6 +9,7 @@ import {
   isJetStreamFailure,
   loadConfigOrExit,
   onShutdownSignal,
+  patchNatsRequestCancel,
   serveEndpoint,
 } from '@switchboard/runtime';
 import { createClassifier } from './classify/setup.js';
@@ -18,6 +19,8 @@ import { createRouteHandler } from './router.js';
 
 const config = loadConfigOrExit('router', () => loadRouterConfig());
 const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
+// Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
+log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
 const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
 const registry = await watchRegistry({ kv: rt.buckets.agents, log });
 await registry.ready;
