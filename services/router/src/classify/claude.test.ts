@@ -211,6 +211,39 @@ describe('createClaudeClassifier', () => {
     expect(api.unexpected).toEqual([]);
   });
 
+  it('carries the parts of a two-request message when the first part is for the agent Claude chose', async () => {
+    const metrics = createMetrics('router', { processMetrics: false });
+    const guard = createGuard({ target: 'llm', timeoutMs: 1000, attempts: 1, failureThreshold: 5 }, metrics);
+    const client = new Anthropic({ apiKey: 'test-key', baseURL: api.baseURL, maxRetries: 0 });
+    const parts = [
+      { agent: 'hr', text: 'how many vacation days do I have' },
+      { agent: 'finance', text: 'what is the engineering budget?' },
+    ];
+    const classifier = createClaudeClassifier({
+      client,
+      model,
+      guard,
+      fallback: countingFallback(),
+      metrics,
+      parts: async () => parts,
+    });
+    const text = 'how many vacation days do I have and what is the engineering budget?';
+    api.script(toolUse({ agent: 'hr', confidence: 0.9 }));
+    expect(await classifier.classify(text, agents)).toEqual({
+      agent: 'hr',
+      method: 'claude',
+      score: 0.9,
+      parts,
+    });
+    // Claude chose another agent than the first part's: its decision stands alone.
+    api.script(toolUse({ agent: 'finance', confidence: 0.8 }));
+    expect(await classifier.classify(text, agents)).toEqual({
+      agent: 'finance',
+      method: 'claude',
+      score: 0.8,
+    });
+  });
+
   it('maps "none" to a clarify decision by Claude', async () => {
     const { classifier } = setup();
     api.script(toolUse({ agent: 'none' }));

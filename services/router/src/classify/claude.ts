@@ -17,6 +17,11 @@ export interface ClaudeClassifierOptions {
   log?: Logger;
   /** Examples per agent shown in the prompt (default 3). */
   promptExamples?: number;
+  /**
+   * Finds the parts of a two-request message (the embedded classifier's detection). When its first
+   * part is for the agent Claude chose, Claude's decision carries the parts too.
+   */
+  parts?: (text: string, agents: readonly AgentView[]) => Promise<RoutingDecision['parts']>;
 }
 
 /** Outcome label of one classification's LLM call. */
@@ -209,7 +214,8 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
       try {
         const decision = parseDecision(message, names);
         metrics?.llmRequests.inc({ model, outcome: 'ok' });
-        return decision;
+        const parts = decision.agent && opts.parts ? await opts.parts(text, agents) : undefined;
+        return parts && parts[0]?.agent === decision.agent ? { ...decision, parts } : decision;
       } catch (err) {
         if (!(err instanceof InvalidOutputError)) throw err;
         return fallBack(text, agents, 'invalid_output', err);

@@ -43,5 +43,7 @@ export async function createClassifier(
     fallback: embedded,
     metrics,
     log,
+    // Claude picks the agent; the embedded classifier still finds a second request in the message.
+    parts: async (text, agents) => (await embedded.classify(text, agents)).parts,
   });
 }
