@@ -79,17 +79,8 @@ function scorer(C, cards, name) {
   clf.update(cards);
   return {
     classify: (t) => clf.classify(t),
-    decide: (r, s) => {
-      let best = null;
-      let bestScore = -1;
-      for (const a of Object.keys(r.scores)) {
-        const v = s.lexical * r.lexical[a] + (1 - s.lexical) * r.semantic[a];
-        if (v > bestScore) [best, bestScore] = [a, v];
-      }
-      const rej = s.lexical * r.reject.lexical + (1 - s.lexical) * r.reject.semantic;
-      const clears = bestScore - rej >= s.margin;
-      return best && bestScore > 0 && bestScore >= s.threshold && clears ? best : null;
-    },
+    // The classifier's own decision rule, applied to the scores under each candidate setting.
+    decide: (r, s) => C.decide(r, s).agent,
   };
 }
 

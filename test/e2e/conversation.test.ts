@@ -73,6 +73,23 @@ describe('over NATS', () => {
     expect(r.text).toMatch(/budget/i);
   });
 
+  it('answers the first part of a two-request question and names the other part and its agent', async () => {
+    const r = asOk(
+      await ask(nc, 'agents.ask', {
+        text: 'how many vacation days do I have and how much travel budget is left?',
+        userId: 'alice',
+      }),
+    );
+    expect(r).toMatchObject({ status: 'answered', agent: 'hr' });
+    expect(r.text).toMatch(/vacation days left/);
+    expect(r.text).toContain(
+      'You also asked "how much travel budget is left?": that is for the finance agent.',
+    );
+    expect(r.data).toMatchObject({
+      otherIntents: [{ agent: 'finance', text: 'how much travel budget is left?' }],
+    });
+  });
+
   it('asks to clarify a question no agent can answer', async () => {
     const r = asOk(await ask(nc, 'agents.ask', { text: 'what is the weather in Paris?', userId: 'alice' }));
     expect(r.status).toBe('clarify');

@@ -183,7 +183,7 @@ it('npm start -- --own-nats starts its own nats-server even when one answers on 
         intervalMs: 200,
       },
     );
-    expect(out).toMatch(/started nats-server|nats-server .*started|NATS\s+nats:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/started nats-server \(pid \d+\) on port \d+/);
     expect(out).not.toContain('using the JetStream server already running');
     const tree = await descendantsOf(npm.pid);
     servicePids = tree.map((p) => p.pid);

@@ -4,6 +4,7 @@ export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';
 export { serveDirectEndpoint } from './direct-endpoint.js';
 export type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from './engine.js';
+export { type HandbookOverride, handbookWins, isWeakIntent } from './handbook/override.js';
 export {
   createHandbookSearch,
   defaultHandbookSettings,

@@ -47,6 +47,41 @@ export interface HybridResult {
   reject: { lexical: number; semantic: number; combined: number };
 }
 
+/** What {@link decide} needs of a classification: every agent's lexical and semantic score. */
+export type HybridParts = Pick<HybridResult, 'lexical' | 'semantic'> & {
+  reject: Pick<HybridResult['reject'], 'lexical' | 'semantic'>;
+};
+
+/** Whether a combined score routes: at least the threshold, and the margin over out of scope. */
+export function routes(score: number, rejectCombined: number, s: HybridSettings): boolean {
+  return score > 0 && score >= s.threshold && score - rejectCombined >= s.margin;
+}
+
+/**
+ * The decision from the parts of a classification under `s`: combined scores, the winner (first
+ * agent on ties) and whether it routes. Pure, so the calibration can sweep settings without scoring
+ * the texts again.
+ */
+export function decide(
+  p: HybridParts,
+  s: HybridSettings,
+): Pick<HybridResult, 'agent' | 'score' | 'scores'> & { rejectCombined: number } {
+  const scores: Record<string, number> = {};
+  let winner: string | null = null;
+  for (const name of Object.keys(p.semantic)) {
+    scores[name] = s.lexical * (p.lexical[name] ?? 0) + (1 - s.lexical) * (p.semantic[name] ?? 0);
+    if (winner === null || scores[name]! > scores[winner]!) winner = name;
+  }
+  const score = winner === null ? 0 : scores[winner]!;
+  const rejectCombined = s.lexical * p.reject.lexical + (1 - s.lexical) * p.reject.semantic;
+  return {
+    agent: winner !== null && routes(score, rejectCombined, s) ? winner : null,
+    score,
+    scores,
+    rejectCombined,
+  };
+}
+
 /** The hybrid classifier: an index rebuilt by `update`, queried by `classify`. */
 export interface HybridClassifier {
   /** The settings in use. */
@@ -99,26 +134,17 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
         for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, r.scores[a]!);
         reject = Math.max(reject, r.reject);
       }
-      let top = -1;
       for (let a = 0; a < agents.length; a++) {
-        const name = agents[a]!;
-        const semScore = known ? Math.max(0, sem[a]!) : 0;
-        result.lexical[name] = lex[name] ?? 0;
-        result.semantic[name] = semScore;
-        result.scores[name] = s.lexical * (lex[name] ?? 0) + (1 - s.lexical) * semScore;
-        if (top < 0 || result.scores[name]! > result.scores[agents[top]!]!) top = a;
+        result.lexical[agents[a]!] = lex[agents[a]!] ?? 0;
+        result.semantic[agents[a]!] = known ? Math.max(0, sem[a]!) : 0;
       }
-      const rejectLex = lex[rejectName] ?? 0;
-      const rejectSem = known ? Math.max(0, reject) : 0;
-      result.reject = {
-        lexical: rejectLex,
-        semantic: rejectSem,
-        combined: s.lexical * rejectLex + (1 - s.lexical) * rejectSem,
-      };
-      const winner = agents[top]!;
-      result.score = result.scores[winner]!;
-      const clearsReject = result.score - result.reject.combined >= s.margin;
-      if (result.score > 0 && result.score >= s.threshold && clearsReject) result.agent = winner;
+      result.reject.lexical = lex[rejectName] ?? 0;
+      result.reject.semantic = known ? Math.max(0, reject) : 0;
+      const d = decide(result, s);
+      result.agent = d.agent;
+      result.score = d.score;
+      result.scores = d.scores;
+      result.reject.combined = d.rejectCombined;
       return result;
     },
   };

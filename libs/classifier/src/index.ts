@@ -23,11 +23,14 @@ export {
 } from './evaluate.js';
 export {
   createHybridClassifier,
+  decide,
   defaultHybridSettings,
   type HybridClassifier,
   type HybridOptions,
+  type HybridParts,
   type HybridResult,
   type HybridSettings,
+  routes,
 } from './hybrid.js';
 export { detectParts, type IntentPart, multiIntentParts, twoWaySplits } from './multi-intent.js';
 export { rejectExamples } from './reject-examples.js';

@@ -1,9 +1,9 @@
 import {
   createSentenceEncoder,
   dot,
+  meanDirection,
   type SentenceEncoder,
   textWords,
-  withoutComponent,
 } from '@switchboard/embeddings';
 import { descriptionClauses, type RouteCandidate } from './embedded.js';
 import { createSpeller } from './spelling.js';
@@ -73,7 +73,7 @@ interface Group {
 function groupOf(docs: readonly Float32Array[], dims: number): Group {
   const matrix = new Float32Array(docs.length * dims);
   for (const [i, d] of docs.entries()) matrix.set(d, i * dims);
-  return { matrix, count: docs.length, centroid: centroidOf(docs, dims) };
+  return { matrix, count: docs.length, centroid: docs.length > 0 ? meanDirection(docs, dims) : null };
 }
 
 /** The words of the cards with how many documents hold each: the vocabulary typos are fixed against. */
@@ -97,17 +97,6 @@ function defaultEncoder(vocabulary: ReadonlyMap<string, number>): SentenceEncode
       return fixed === w ? undefined : fixed;
     },
   });
-}
-
-function centroidOf(docs: readonly Float32Array[], dims: number): Float32Array | null {
-  if (docs.length === 0) return null;
-  const acc = new Float32Array(dims);
-  for (const d of docs) for (let i = 0; i < dims; i++) acc[i]! += d[i]!;
-  let n = 0;
-  for (let i = 0; i < dims; i++) n += acc[i]! * acc[i]!;
-  const k = n > 0 ? 1 / Math.sqrt(n) : 0;
-  for (let i = 0; i < dims; i++) acc[i]! *= k;
-  return acc;
 }
 
 /** An agent's score from its documents: nearest, mean of the k nearest, centroid. */
@@ -148,7 +137,6 @@ export function createSemanticIndex(opts: SemanticOptions = {}): SemanticIndex {
   let groups: Group[] = [];
   let reject: Group = groupOf([], 0);
   let encoder: SentenceEncoder | undefined;
-  let common: Float32Array | undefined;
   const top = new Float64Array(64);
 
   const encodeAll = (enc: SentenceEncoder, texts: readonly string[]) =>
@@ -163,25 +151,19 @@ export function createSemanticIndex(opts: SemanticOptions = {}): SemanticIndex {
       const texts = [...docs.flat(), ...(opts.reject ?? [])];
       const enc = makeEncoder(vocabularyOf(texts));
       agents = candidates.map((c) => c.name);
-      const rawGroups = docs.map((texts) => encodeAll(enc, texts));
-      const rawReject = encodeAll(enc, opts.reject ?? []);
-      // Without the direction all sentences share, unrelated texts score near 0 rather than 0.5.
-      const u = enc.common;
-      const agentVectors = rawGroups.map((raw) => raw.map((v) => withoutComponent(v, u)));
+      const agentVectors = docs.map((texts) => encodeAll(enc, texts));
       groups = agentVectors.map((vs) => groupOf(vs, enc.dims));
       const agentDocs = agentVectors.flat();
-      const kept = rawReject
-        .map((v) => withoutComponent(v, u))
-        .filter((v) => !agentDocs.some((d) => dot(v, d) >= claimedAt));
+      const kept = encodeAll(enc, opts.reject ?? []).filter(
+        (v) => !agentDocs.some((d) => dot(v, d) >= claimedAt),
+      );
       reject = groupOf(kept, enc.dims);
       encoder = enc;
-      common = u;
     },
     score(text) {
       const scores = new Float64Array(agents.length);
-      const raw = encoder?.encode(text).vector ?? null;
-      if (!raw || !common) return { scores, reject: 0, known: false };
-      const q = withoutComponent(raw, common);
+      const q = encoder?.encode(text).vector ?? null;
+      if (!q) return { scores, reject: 0, known: false };
       for (let a = 0; a < groups.length; a++) scores[a] = groupScore(groups[a]!, q, w, top);
       return { scores, reject: groupScore(reject, q, w, top), known: true };
     },

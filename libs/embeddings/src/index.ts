@@ -1,12 +1,11 @@
 export {
-  commonComponent,
   createSentenceEncoder,
   dot,
   type Encoded,
+  meanDirection,
   type SentenceEncoder,
   type SentenceEncoderOptions,
   textWords,
   unit,
-  withoutComponent,
 } from './sentence.js';
 export { parseWordVectors, type WordVectors, wordVectors } from './vectors.js';

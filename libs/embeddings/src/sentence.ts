@@ -27,18 +27,16 @@ export interface Encoded {
   unknown: string[];
 }
 
-/** Turns text into one unit vector: the SIF-weighted mean of its words' vectors. */
+/**
+ * Turns text into one unit vector: the SIF-weighted mean of its words' vectors, without the
+ * direction every English sentence leans to (see {@link commonDirection}), so that unrelated
+ * sentences score near 0 instead of 0.5.
+ */
 export interface SentenceEncoder {
   readonly dims: number;
   encode(text: string): Encoded;
   /** The SIF weight of a known word (0 for an unknown one). */
   weight(word: string): number;
-  /**
-   * The expected sentence vector of ordinary English (unit length): the SIF-weighted mean of the
-   * 20,000 most frequent words' vectors, each by its Zipf probability. Every sentence vector leans
-   * this way; {@link withoutComponent} takes it out, so unrelated sentences score near 0.
-   */
-  readonly common: Float32Array;
 }
 
 /** Lower-cased words of a text with accents folded: runs of letters; `don't` → `dont`. */
@@ -66,13 +64,9 @@ export function createSentenceEncoder(options: SentenceEncoderOptions = {}): Sen
     const fixed = correct?.(w);
     return fixed === undefined ? [w, -1] : [fixed, vectors.indexOf(fixed)];
   };
-  const expected = new Float64Array(vectors.dims);
-  for (let i = 0; i < Math.min(20_000, vectors.size); i++)
-    vectors.addTo(expected, i, (0.1 / (i + 1)) * weightOf(i));
-  const common = unit(expected);
+  const common = commonDirection(vectors, a, weightOf);
   return {
     dims: vectors.dims,
-    common,
     weight: (word) => weightOf(lookup(word)[1]),
     encode(text) {
       const acc = new Float64Array(vectors.dims);
@@ -87,7 +81,7 @@ export function createSentenceEncoder(options: SentenceEncoderOptions = {}): Sen
         known.push(w);
         vectors.addTo(acc, i, weightOf(i));
       }
-      return { vector: known.length > 0 ? unit(acc) : null, known, unknown };
+      return { vector: known.length > 0 ? withoutComponent(unit(acc), common) : null, known, unknown };
     },
   };
 }
@@ -110,19 +104,41 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/**
- * The direction most sentence vectors share (SIF's "common component"): the unit mean of
- * `vectors`. Removing it ({@link withoutComponent}) spreads cosines out, so that unrelated sentences
- * score near 0 instead of 0.5.
- */
-export function commonComponent(vectors: readonly Float32Array[], dims: number): Float32Array {
+/** The unit mean of `vectors` (a centroid's direction); zero when there are none. */
+export function meanDirection(vectors: readonly Float32Array[], dims: number): Float32Array {
   const sum = new Float64Array(dims);
   for (const v of vectors) for (let i = 0; i < dims; i++) sum[i]! += v[i]!;
   return unit(sum);
 }
 
+/** {@link commonDirection} per word-vector set and SIF setting: computed once per process. */
+const commonCache = new WeakMap<WordVectors, Map<number, Float32Array>>();
+
+/**
+ * The expected sentence vector of ordinary English (SIF's "common component"): the SIF-weighted mean
+ * of the 20,000 most frequent words' vectors, each by its Zipf probability. Every sentence vector
+ * leans this way.
+ */
+function commonDirection(
+  vectors: WordVectors,
+  sif: number,
+  weightOf: (index: number) => number,
+): Float32Array {
+  const bySif = commonCache.get(vectors) ?? new Map<number, Float32Array>();
+  commonCache.set(vectors, bySif);
+  let common = bySif.get(sif);
+  if (!common) {
+    const expected = new Float64Array(vectors.dims);
+    for (let i = 0; i < Math.min(20_000, vectors.size); i++)
+      vectors.addTo(expected, i, (0.1 / (i + 1)) * weightOf(i));
+    common = unit(expected);
+    bySif.set(sif, common);
+  }
+  return common;
+}
+
 /** `v` without its projection on the unit vector `u`, back to unit length. */
-export function withoutComponent(v: Float32Array, u: Float32Array): Float32Array {
+function withoutComponent(v: Float32Array, u: Float32Array): Float32Array {
   const p = dot(v, u);
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i]! - p * u[i]!;

@@ -48,7 +48,7 @@ const handler = createRouteHandler({
   methods: config.ANTHROPIC_API_KEY ? ['embedded', 'session', 'claude'] : ['embedded', 'session'],
 });
 // Every routing-decision series of the agents known at start exists at 0 before the first request.
-await handler.prime();
+handler.prime();
 const sub = serveEndpoint({
   nc: rt.nc,
   subject: Subjects.ask,

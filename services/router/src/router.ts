@@ -36,8 +36,8 @@ export interface RouterDeps {
 
 /**
  * Handles one `agents.ask` request: validate, pick the agent (session owner, or the classifier over
- * every known agent, alive or not), hand a task to JetStream with the caller's reply subject, and return `null` so the
- * agent answers the caller directly. When no instance of the agent is alive the task is still
+ * every known agent, alive or not), hand a task to JetStream with the caller's reply subject, and
+ * return `null` so the agent answers the caller directly. When no instance of the agent is alive the task is still
  * stored and the caller gets `queued` at once.
  */
 export function createRouteHandler(deps: RouterDeps) {
@@ -163,6 +163,5 @@ export function createRouteHandler(deps: RouterDeps) {
     return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx, split);
   };
   /** Exports the routing-decision series of every currently known agent at 0. */
-  const primeKnown = async () => prime(deps.registry.views());
-  return Object.assign(handle, { prime: primeKnown });
+  return Object.assign(handle, { prime: () => prime(deps.registry.views()) });
 }

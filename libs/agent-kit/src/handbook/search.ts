@@ -1,10 +1,9 @@
 import {
   createSentenceEncoder,
   dot,
+  meanDirection,
   type SentenceEncoder,
   textWords,
-  unit,
-  withoutComponent,
 } from '@switchboard/embeddings';
 import type { HandbookEntry } from './types.js';
 
@@ -52,10 +51,10 @@ function stems(text: string): string[] {
 
 interface IndexedEntry {
   entry: HandbookEntry;
-  /** Vectors of the title, each question and the summary. */
+  /** Vectors of the title, each question, the summary and each rule of the body. */
   docs: Float32Array[];
   centroid: Float32Array;
-  /** Stems of the title, keywords and questions. */
+  /** Stems of the title, keywords, questions, summary and body. */
   terms: Set<string>;
   /** Keyword phrases, padded with spaces for whole-word matching. */
   phrases: string[];
@@ -71,15 +70,14 @@ const bodyLines = (e: HandbookEntry) =>
 /** The texts of an entry that are embedded: its title, questions, summary and each rule of its body. */
 const entryTexts = (e: HandbookEntry) => [e.title, ...e.questions, e.summary, ...bodyLines(e)];
 
-function indexEntry(e: HandbookEntry, vectors: Float32Array[]): IndexedEntry {
-  const docs = vectors;
-  const dims = docs[0]?.length ?? 0;
-  const sum = new Float64Array(dims);
-  for (const d of docs) for (let i = 0; i < dims; i++) sum[i]! += d[i]!;
+function indexEntry(e: HandbookEntry, enc: SentenceEncoder): IndexedEntry {
+  const docs = entryTexts(e)
+    .map((t) => enc.encode(t).vector)
+    .filter((v): v is Float32Array => v !== null);
   return {
     entry: e,
     docs,
-    centroid: unit(sum),
+    centroid: meanDirection(docs, enc.dims),
     terms: new Set(stems([e.title, ...e.keywords, ...e.questions, e.summary, e.body].join(' '))),
     phrases: e.keywords.map((k) => ` ${textWords(k).join(' ')} `),
   };
@@ -108,7 +106,7 @@ function lexicalScore(
 }
 
 /**
- * Indexes a handbook for retrieval: each entry's title, questions, summary and keywords become
+ * Indexes a handbook for retrieval: each entry's title, questions, summary and body rules become
  * sentence vectors (the word embeddings the router uses), so "can I leave before my notice ends?"
  * finds the notice-period policy without sharing its words; keyword and word overlap keep exact
  * terms ("VAT", "petty cash") decisive. Pure and synchronous.
@@ -119,19 +117,7 @@ export function createHandbookSearch(
 ): HandbookSearch {
   const settings = Object.freeze({ ...defaultHandbookSettings, ...opts.settings });
   const enc = opts.encoder ?? createSentenceEncoder();
-  const raw = entries.map((e) =>
-    entryTexts(e)
-      .map((t) => enc.encode(t).vector)
-      .filter((v): v is Float32Array => v !== null),
-  );
-  // Without the direction all sentences share, unrelated texts score near 0 rather than 0.5.
-  const common = enc.common;
-  const index = entries.map((e, i) =>
-    indexEntry(
-      e,
-      raw[i]!.map((v) => withoutComponent(v, common)),
-    ),
-  );
+  const index = entries.map((e) => indexEntry(e, enc));
   // Inverse document frequency of each stem across the entries: rare words say more.
   const df = new Map<string, number>();
   for (const x of index) for (const t of x.terms) df.set(t, (df.get(t) ?? 0) + 1);
@@ -139,8 +125,7 @@ export function createHandbookSearch(
   return {
     settings,
     search(question, limit = 3) {
-      const encoded = enc.encode(question).vector;
-      const q = encoded ? withoutComponent(encoded, common) : null;
+      const q = enc.encode(question).vector;
       const padded = ` ${textWords(question).join(' ')} `;
       const qStems = stems(question);
       const scored = index.map((x) => {

@@ -1,4 +1,4 @@
-import { type HandbookLookupOutput, handbookAnswer } from '@switchboard/agent-kit';
+import { type HandbookLookupOutput, type HandbookOverride, handbookAnswer } from '@switchboard/agent-kit';
 import { budgetEntries } from '../data/handbook/budgets.js';
 import { expenseEntries } from '../data/handbook/expenses.js';
 import { travelEntries } from '../data/handbook/travel.js';
@@ -8,40 +8,28 @@ import type { TurnScope } from './handlers.js';
 import type { Intent } from './intents.js';
 
 /**
- * Below this intent score a question is not clearly about an expense, budget or invoice of record,
- * so the handbook is asked too; a policy that fits at least `handbookOverride` answers instead.
- * Calibrated on the tune split of `eval/handbook/questions.jsonl`.
+ * When the finance handbook answers instead of a detected intent: below score 5 an intent is not
+ * clearly about an expense, budget or invoice of record, and a policy that fits at least 0.7 answers
+ * instead, unless it is about the same records (calibrated on the tune split of
+ * `eval/handbook/questions.jsonl`).
  */
-export const weakIntent = 5;
-export const handbookOverride = 0.7;
-
-/**
- * Handbook areas that are about the same records as an intent: a weak intent whose best entry is
- * in its own area stays with the tools ("has my reimbursement been paid?" is about the asker's
- * expenses, not the payment-run policy).
- */
-const sameArea: Partial<Record<Intent, ReadonlySet<string>>> = {
-  // "I paid 42 USD for a taxi": filing it, not the mileage or per diem rules.
-  submit_expense: new Set([...expenseEntries, ...travelEntries].map((e) => e.id)),
-  // The spending policy has the amounts for travel, receipts and approvals; the handbook the rest.
-  spending_policy: new Set(
-    [...travelEntries, ...expenseEntries.filter((e) => e.id !== 'vat-and-sales-tax')].map((e) => e.id),
-  ),
-  expense_status: new Set(expenseEntries.map((e) => e.id)),
-  list_expenses: new Set(expenseEntries.map((e) => e.id)),
-  budget_status: new Set(budgetEntries.map((e) => e.id)),
-  invoice_status: new Set(vendorEntries.map((e) => e.id)),
+export const financeHandbookOverride: HandbookOverride<Intent> = {
+  weakBelow: 5,
+  overrideAt: 0.7,
+  sameArea: {
+    // "I paid 42 USD for a taxi": filing it, not the mileage or per diem rules.
+    submit_expense: new Set([...expenseEntries, ...travelEntries].map((e) => e.id)),
+    // The spending policy has the amounts for travel, receipts and approvals; the handbook the rest.
+    spending_policy: new Set(
+      [...travelEntries, ...expenseEntries.filter((e) => e.id !== 'vat-and-sales-tax')].map((e) => e.id),
+    ),
+    // "has my reimbursement been paid?" is about the asker's expenses, not the payment-run policy.
+    expense_status: new Set(expenseEntries.map((e) => e.id)),
+    list_expenses: new Set(expenseEntries.map((e) => e.id)),
+    budget_status: new Set(budgetEntries.map((e) => e.id)),
+    invoice_status: new Set(vendorEntries.map((e) => e.id)),
+  },
 };
-
-/** Whether the handbook's best entry should answer instead of a weakly detected intent. */
-export function handbookWins(
-  intent: Intent | undefined,
-  top: { id: string; score: number } | undefined,
-): boolean {
-  if (!intent) return true;
-  if (!top || top.score < handbookOverride) return false;
-  return !sameArea[intent]?.has(top.id);
-}
 
 /** Looks the turn's text up in the finance handbook; undefined when the lookup itself failed. */
 export async function lookUpHandbook(s: TurnScope): Promise<HandbookLookupOutput | undefined> {

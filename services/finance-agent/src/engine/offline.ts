@@ -2,6 +2,8 @@ import {
   type DomainEvent,
   type Engine,
   type EngineInput,
+  handbookWins,
+  isWeakIntent,
   type ToolExecutor,
   toolContext,
 } from '@switchboard/agent-kit';
@@ -9,7 +11,7 @@ import { ApprovalThresholdUsd, isoDay, needsReceipt, toUsd } from '../domain/rul
 import { type Answer, helpText, refusalReason, refusalText, type SubmitOutput } from './answers.js';
 import { type Extraction, extract } from './extract.js';
 import { statusWords } from './format.js';
-import { answerHandbook, handbookWins, lookUpHandbook, weakIntent } from './handbook.js';
+import { answerHandbook, financeHandbookOverride, lookUpHandbook } from './handbook.js';
 import {
   answerBudget,
   answerExpenseStatus,
@@ -237,11 +239,11 @@ export function createOfflineFinanceEngine(deps: OfflineEngineDeps): Engine {
           strong: Boolean(handler) && score >= 3,
           answer: async () => (handler ? handler(s) : undefined),
         });
-      } else if (!intent || (score < weakIntent && !clearIntents.has(intent))) {
+      } else if (!intent || (isWeakIntent(financeHandbookOverride, score) && !clearIntents.has(intent))) {
         // Not clearly an action on an expense, budget or invoice: the handbook may answer it.
         const found = await lookUpHandbook(s);
         const top = found?.answered ? found.matches[0] : undefined;
-        answer = handbookWins(intent, top)
+        answer = handbookWins(financeHandbookOverride, intent, top)
           ? await answerHandbook(s, found, { unplaced: !intent })
           : await answerIntent(s, intent!, today);
       } else {

@@ -1,4 +1,11 @@
-import type { Engine, EngineResult, ToolExecutor } from '@switchboard/agent-kit';
+import {
+  type Engine,
+  type EngineResult,
+  type HandbookOverride,
+  handbookWins,
+  isWeakIntent,
+  type ToolExecutor,
+} from '@switchboard/agent-kit';
 import { policies } from '../data/policies.js';
 import { formatRange } from '../domain/calendar.js';
 import { parseDates } from './date-parser.js';
@@ -52,24 +59,30 @@ async function subject(turn: HrTurn, intent: Intent): Promise<{ employee?: strin
 }
 
 /**
- * Below this intent score a question is not clearly an action on leave or the directory, so the
- * handbook is asked too; a policy that fits at least {@link handbookOverride} answers instead.
+ * When the HR handbook answers instead of a detected intent: below score 4 an intent is not clearly
+ * an action on leave or the directory, and a policy that fits at least 0.7 answers instead, unless
+ * a leave intent meets a leave policy ("how many sick days can I take?" stays a balance question).
  * Calibrated on the tune split of `eval/handbook/questions.jsonl`.
  */
-const weakIntent = 4;
-const handbookOverride = 0.7;
-/** Leave policies: a weak leave intent ("how many sick days can I take?") stays with the leave tools. */
 const leavePolicies = new Set(policies.map((p) => p.id));
-const leaveIntents = new Set<Intent>(['balance', 'request_leave', 'sick', 'list_leave', 'cancel_leave']);
+const hrHandbookOverride: HandbookOverride<Intent> = {
+  weakBelow: 4,
+  overrideAt: 0.7,
+  sameArea: Object.fromEntries(
+    (['balance', 'request_leave', 'sick', 'list_leave', 'cancel_leave'] as const).map((i) => [
+      i,
+      leavePolicies,
+    ]),
+  ),
+};
 
 async function answer(turn: HrTurn, detected: ReturnType<typeof detectIntent>): Promise<EngineResult> {
   const intent = detected?.intent;
   if (!intent) return answerPolicy(turn, undefined, { unplaced: true });
-  if (intent !== 'policy' && intent !== 'thanks' && detected.score < weakIntent) {
+  if (intent !== 'policy' && intent !== 'thanks' && isWeakIntent(hrHandbookOverride, detected.score)) {
     const found = await lookUpHandbook(turn);
     const top = found?.answered ? found.matches[0] : undefined;
-    const sameTopic = top !== undefined && leaveIntents.has(intent) && leavePolicies.has(top.id);
-    if (top && top.score >= handbookOverride && !sameTopic) return answerPolicy(turn, found);
+    if (handbookWins(hrHandbookOverride, intent, top)) return answerPolicy(turn, found);
   }
   if (intent === 'help')
     return turn.reply(helpText('Hi! I am the HR assistant. I can help you with:'), 'help');
