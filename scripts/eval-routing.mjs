@@ -197,24 +197,28 @@ if (option) {
 async function evaluateClaude(rows) {
   const C = await import('@switchboard/classifier');
   const { cards } = await load();
-  const [{ default: Anthropic }, runtime, classify] = await Promise.all([
-    import('@anthropic-ai/sdk'),
+  const [llmLayer, runtime, classify] = await Promise.all([
+    import('@switchboard/llm'),
     import('@switchboard/runtime'),
     import(new URL('services/router/dist/classify/index.js', root).href),
   ]);
   const model = runtime.BaseEnv.parse(process.env).ANTHROPIC_MODEL;
   const metrics = runtime.createMetrics('eval', { processMetrics: false });
-  const guard = runtime.createGuard(
-    { target: 'llm', timeoutMs: 15000, attempts: 3, failureThreshold: 10 },
+  const llm = llmLayer.createLlm({
+    client: llmLayer.createAnthropicClient({
+      apiKey: process.env.ANTHROPIC_API_KEY,
+      baseURL: process.env.ANTHROPIC_BASE_URL || undefined,
+      timeoutMs: 15000,
+    }),
+    model,
+    timeoutMs: 15000,
+    // The agents' policy, not the router's: an evaluation may wait for a retry-after.
+    retry: runtime.RetryPolicies.llm,
+    failureThreshold: 10,
     metrics,
-  );
-  const client = new Anthropic({
-    apiKey: process.env.ANTHROPIC_API_KEY,
-    baseURL: process.env.ANTHROPIC_BASE_URL || undefined,
-    maxRetries: 0,
   });
   const fallback = classify.createEmbeddedRouterClassifier();
-  const claude = classify.createClaudeClassifier({ client, model, guard, fallback, metrics });
+  const claude = classify.createClaudeClassifier({ llm, fallback });
   const agents = cards.map((c) => ({ ...c, subject: `agents.${c.name}.ask`, instances: 1 }));
   const heldout = rows.filter((r) => r.split === 'heldout');
   const outcomes = new Array(heldout.length);
@@ -230,6 +234,8 @@ async function evaluateClaude(rows) {
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  const llm = (await metrics.llmRequests.get()).values.map((v) => ({ ...v.labels, count: v.value }));
-  return { model, heldout: summarize(C.computeMetrics(outcomes)), fallbacks, llmRequests: llm };
+  const llmRequests = (await metrics.llmRequests.get()).values
+    .filter((v) => v.value > 0)
+    .map((v) => ({ ...v.labels, count: v.value }));
+  return { model, heldout: summarize(C.computeMetrics(outcomes)), fallbacks, llmRequests };
 }

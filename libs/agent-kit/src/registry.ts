@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import { type CapabilityCard, encodeJson, Limits, Subjects } from '@switchboard/contracts';
-import type { Logger } from '@switchboard/runtime';
+import { type Logger, RetryPolicies, retry } from '@switchboard/runtime';
 import type { AgentProfile } from './profile.js';
 
 /** The KV key of one instance's card: `<agent>.<instance>`. */
@@ -34,16 +34,10 @@ export async function startHeartbeat(opts: {
     heartbeatAt: new Date().toISOString(),
   });
   // The first write is retried: on a cold cluster the bucket's leader may not be elected yet.
-  for (let attempt = 0, delay = 100; ; attempt++, delay = Math.min(delay * 2, 2000)) {
-    try {
-      await opts.kv.put(key, encodeJson(card()));
-      break;
-    } catch (err) {
-      if (attempt >= 15) throw err;
-      opts.log.warn({ err, attempt }, 'capability card not written yet; retrying');
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+  await retry(RetryPolicies.registryCard, () => opts.kv.put(key, encodeJson(card())), {
+    onRetry: (err, { attempt }) =>
+      opts.log.warn({ err, attempt }, 'capability card not written yet; retrying'),
+  });
   const timer = setInterval(
     () => {
       opts.kv.put(key, encodeJson(card())).catch((err: unknown) => {

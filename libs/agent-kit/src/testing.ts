@@ -1,12 +1,3 @@
 // Test support, published as `@switchboard/agent-kit/testing`: not part of the runtime entry point.
-export {
-  type FakeMessagesApi,
-  type FakeReply,
-  type FakeStep,
-  fakeError,
-  fakeMessage,
-  fakeText,
-  fakeToolUse,
-  type RecordedRequest,
-  startFakeMessagesApi,
-} from './claude/fake-messages-api.js';
+// The fake Messages API is `@switchboard/llm/testing`'s, passed on for the agents' tests.
+export * from '@switchboard/llm/testing';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from './metrics.js';
+import { llmOutcomes } from './metrics-prime.js';
 
 /** One row of the catalogue table in docs/metrics.md. */
 interface CatalogueRow {
@@ -67,6 +68,15 @@ describe('docs/metrics.md catalogue', () => {
         labels,
       });
     }
+  });
+
+  it('documents every outcome of switchboard_llm_requests_total', () => {
+    const row = readFileSync(docPath, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| `switchboard_llm_requests_total`'));
+    const meaning = row?.split('|')[4] ?? '';
+    const documented = [...meaning.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+    expect(llmOutcomes.filter((o) => !documented.includes(o))).toEqual([]);
   });
 
   it('puts the service label on every series', async () => {

@@ -18,8 +18,31 @@ export const taskOutcomes = [
   'released',
   'dead_lettered',
   'invalid',
+  'expired',
   'error',
 ] as const;
+
+/**
+ * Outcomes of `switchboard_llm_requests_total`, one per attempt of a Messages API request (the
+ * router's and the agents' alike; `@switchboard/llm` types its failures with them): `ok`, or why it
+ * failed. `circuit_open` and a `rate_limited` skip during an earlier retry-after made no HTTP call.
+ */
+export const llmOutcomes = [
+  'ok',
+  'rate_limited',
+  'overloaded',
+  'server_error',
+  'timeout',
+  'network',
+  'auth',
+  'bad_request',
+  'invalid_output',
+  'circuit_open',
+  'aborted',
+] as const;
+
+/** One value of {@link llmOutcomes}. */
+export type LlmOutcome = (typeof llmOutcomes)[number];
 
 /** `switchboard_requests_total{endpoint}` at 0 for every outcome. */
 export function primeRequests(metrics: Metrics, endpoint: string): void {
@@ -35,4 +58,9 @@ export function primeTasks(metrics: Metrics, agent: string): void {
 /** `switchboard_routing_decisions_total{agent}` at 0 for every method. */
 export function primeRoutingDecisions(metrics: Metrics, agent: string, methods: readonly string[]): void {
   for (const method of methods) metrics.routingDecisions.inc({ agent, method }, 0);
+}
+
+/** `switchboard_llm_requests_total{model}` at 0 for every outcome. */
+export function primeLlmRequests(metrics: Metrics, model: string): void {
+  for (const outcome of llmOutcomes) metrics.llmRequests.inc({ model, outcome }, 0);
 }

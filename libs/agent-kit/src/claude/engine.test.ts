@@ -1,13 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { SwitchboardError } from '@switchboard/contracts';
-import { createGuard, createLogger, createMetrics, type Guard } from '@switchboard/runtime';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { Engine, EngineInput } from '../engine.js';
-import { createToolExecutor } from '../tools/executor.js';
-import { defineTool } from '../tools/types.js';
-import { createAnthropicClient } from './client.js';
-import { createClaudeEngine } from './engine.js';
+import { Failure, SwitchboardError } from '@switchboard/contracts';
+import { createAnthropicClient, createLlm, type LlmOptions } from '@switchboard/llm';
 import {
   type FakeMessagesApi,
   type FakeStep,
@@ -15,7 +8,14 @@ import {
   fakeText,
   fakeToolUse,
   startFakeMessagesApi,
-} from './fake-messages-api.js';
+} from '@switchboard/llm/testing';
+import { createLogger, createMetrics, RetryPolicies } from '@switchboard/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Engine, EngineInput } from '../engine.js';
+import { createToolExecutor } from '../tools/executor.js';
+import { defineTool } from '../tools/types.js';
+import { createClaudeEngine } from './engine.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
 const SYSTEM = 'You are the test agent. Use the tools.';
@@ -80,39 +80,34 @@ async function setup(
   steps: FakeStep[],
   opts: {
     whenExhausted?: FakeStep;
-    guard?: Partial<Parameters<typeof createGuard>[0]>;
+    llm?: Partial<Pick<LlmOptions, 'timeoutMs' | 'failureThreshold'>>;
     maxSteps?: number;
     attempts?: number;
   } = {},
 ) {
   api = await startFakeMessagesApi(steps, opts.whenExhausted ? { whenExhausted: opts.whenExhausted } : {});
   const metrics = createMetrics('test', { processMetrics: false });
-  const guard: Guard = createGuard(
-    {
-      target: 'llm',
-      timeoutMs: 2000,
-      attempts: 1,
-      failureThreshold: 5,
-      halfOpenAfterMs: 60_000,
-      ...opts.guard,
-    },
-    metrics,
-  );
-  const executor = createToolExecutor({ agent: 'test', tools: [balanceTool, bookTool], metrics });
-  const engine = createClaudeEngine({
+  const llm = createLlm({
     client: createAnthropicClient({ apiKey: 'test-key', baseURL: api.url }),
     model: 'claude-test',
+    timeoutMs: 2000,
+    failureThreshold: 5,
+    halfOpenAfterMs: 60_000,
+    retry: { ...RetryPolicies.llm, ...(opts.attempts ? { attempts: opts.attempts } : {}) },
+    metrics,
+    ...opts.llm,
+  });
+  const executor = createToolExecutor({ agent: 'test', tools: [balanceTool, bookTool], metrics });
+  const engine = createClaudeEngine({
+    llm,
     system: SYSTEM,
     executor,
-    guard,
     fallback: offline,
-    metrics,
     ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}),
-    ...(opts.attempts ? { attempts: opts.attempts } : {}),
   });
   const llmCount = async (outcome: string) =>
     (await metrics.llmRequests.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
-  return { api, engine, guard, metrics, llmCount };
+  return { api, engine, guard: llm.guard, metrics, llmCount };
 }
 
 type ToolResultBlock = { type: string; tool_use_id: string; content: string; is_error?: boolean };
@@ -280,13 +275,13 @@ describe('createClaudeEngine', () => {
     const r = await engine.respond(input(), ctx());
     expect(r.data).toMatchObject({ engine: 'offline', fallbackReason: 'llm_error' });
     expect(api.requests).toHaveLength(1);
-    expect(await llmCount('client_error')).toBe(1);
+    expect(await llmCount('bad_request')).toBe(1);
   });
 
   it('falls back to the offline engine when the API keeps failing, then stops calling it (breaker open)', async () => {
     const { api, engine, guard, metrics, llmCount } = await setup([], {
       whenExhausted: fakeError(503, {}, 'overloaded_error'),
-      guard: { failureThreshold: 3 },
+      llm: { failureThreshold: 3 },
     });
     const r = await engine.respond(input(), ctx());
     expect(r.text).toBe('offline answer to: book me Dec 3 to Dec 5');
@@ -305,7 +300,7 @@ describe('createClaudeEngine', () => {
 
   it('falls back when every attempt times out', async () => {
     const slow = { ...fakeText('too late'), delayMs: 1500 };
-    const { api, engine, llmCount } = await setup([slow, slow], { guard: { timeoutMs: 200 }, attempts: 2 });
+    const { api, engine, llmCount } = await setup([slow, slow], { llm: { timeoutMs: 200 }, attempts: 2 });
     const r = await engine.respond(input(), ctx());
     expect(r.data).toMatchObject({ engine: 'offline', fallbackReason: 'timeout' });
     expect(api.requests).toHaveLength(2);
@@ -325,8 +320,8 @@ describe('createClaudeEngine', () => {
     const abandoned = new AbortController();
     setTimeout(() => abandoned.abort(new Error('draining')), 100);
     const err = await engine.respond(input(), { log, signal: abandoned.signal }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SwitchboardError);
-    expect(err).toMatchObject({ code: 'agent_unavailable', retryable: true });
+    expect(err).toBeInstanceOf(Failure);
+    expect(err).toMatchObject({ kind: 'stopping', retryable: true });
   });
 
   it('stops after maxSteps tool rounds and lets the offline engine answer', async () => {

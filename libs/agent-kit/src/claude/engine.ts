@@ -1,10 +1,9 @@
-import type Anthropic from '@anthropic-ai/sdk';
-import { SwitchboardError } from '@switchboard/contracts';
-import { type Guard, type Logger, type Metrics, recordLlmCall } from '@switchboard/runtime';
+import { Failure } from '@switchboard/contracts';
+import { type Anthropic, type Llm, LlmError, type LlmFailureKind, type LlmRequest } from '@switchboard/llm';
+import type { Logger } from '@switchboard/runtime';
 import type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import { toolContext } from '../tools/types.js';
-import { classifyLlmError, LlmCallError } from './errors.js';
 import { textOf, toAnthropicTools, toAssistantContent, toMessages } from './messages.js';
 
 /** Why a turn was answered by the fallback engine (`data.fallbackReason`). */
@@ -19,32 +18,20 @@ export type FallbackReason =
 
 /** Settings of {@link createClaudeEngine}. */
 export interface ClaudeEngineOptions {
-  /** An Anthropic client; give it `maxRetries: 0` (see {@link createAnthropicClient}). */
-  client: Anthropic;
-  model: string;
+  /** The LLM layer (`createLlm`): model, timeouts, retries, the `llm` breaker and the LLM metrics. */
+  llm: Llm;
   /** The agent's system prompt, or a function of the turn (e.g. to add today's date). */
   system: string | ((input: EngineInput) => string);
   /** The agent's tools; model-proposed inputs are parsed by it, a bad one goes back as `is_error`. */
   executor: ToolExecutor;
-  /**
-   * Timeout and circuit breaker of the LLM dependency; every Messages call runs through it. Create
-   * it with `attempts: 1`: this engine does the bounded retry itself, because it honours the
-   * server's `retry-after`, which the guard's exponential backoff cannot see.
-   */
-  guard: Guard;
   /** Answers when the LLM cannot (breaker open, failed for good, no usable answer). */
   fallback: Engine;
   /** Model calls per turn (each tool round trip is one), default 6. */
   maxSteps?: number;
   /** `max_tokens` of each call, default 1024. */
   maxTokens?: number;
-  /** Calls per Messages request including the first, default 3. */
-  attempts?: number;
-  /** A `retry-after` longer than this (ms) is not waited for: the fallback answers. Default 10 s. */
-  maxRetryAfterMs?: number;
   /** History turns sent with each call, default 20. */
   maxHistoryTurns?: number;
-  metrics?: Metrics | undefined;
 }
 
 /** The turn cannot be answered by the LLM: the fallback engine answers. */
@@ -57,59 +44,18 @@ class UseFallback extends Error {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * A signal aborted when either is, and a `dispose` that detaches it: the turn's signal lives as long
- * as the task worker, so listeners must not pile up on it (`AbortSignal.any` also needs Node 20.3).
- */
-function eitherSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispose(): void } {
-  const c = new AbortController();
-  const onA = () => c.abort(a.reason);
-  const onB = () => c.abort(b.reason);
-  if (a.aborted) onA();
-  else if (b.aborted) onB();
-  a.addEventListener('abort', onA, { once: true });
-  b.addEventListener('abort', onB, { once: true });
-  return {
-    signal: c.signal,
-    dispose() {
-      a.removeEventListener('abort', onA);
-      b.removeEventListener('abort', onB);
-    },
-  };
-}
-
-/** The task was given up (drain, deadline): a retryable failure, so the task is redelivered. */
-function abandoned(cause: unknown): SwitchboardError {
-  return new SwitchboardError('agent_unavailable', 'the turn was abandoned while waiting for the LLM', {
-    cause,
-  });
-}
-
-function reasonOf(err: unknown): FallbackReason {
-  if (err instanceof LlmCallError) {
-    if (err.kind === 'rate_limited') return 'rate_limited';
-    if (err.kind === 'client_error') return 'llm_error';
-    return 'llm_unavailable';
-  }
-  if (err instanceof SwitchboardError && err.code === 'timeout') return 'timeout';
-  if (err instanceof SwitchboardError && err.code === 'agent_unavailable') return 'circuit_open';
-  return 'llm_error';
-}
+/** What the reply says about a failed LLM request (the metric has the precise kind). */
+const reasons: Record<Exclude<LlmFailureKind, 'aborted'>, FallbackReason> = {
+  circuit_open: 'circuit_open',
+  rate_limited: 'rate_limited',
+  timeout: 'timeout',
+  overloaded: 'llm_unavailable',
+  server_error: 'llm_unavailable',
+  network: 'llm_unavailable',
+  auth: 'llm_error',
+  bad_request: 'llm_error',
+  invalid_output: 'llm_error',
+};
 
 /**
  * An engine that answers with Claude through a tool-use loop: the session history and this turn go
@@ -118,116 +64,105 @@ function reasonOf(err: unknown): FallbackReason {
  * `maxSteps` is reached. Tools always run as `EngineInput.userId`, whatever the model put in their
  * input, so a prompt-injected "do it for carol" meets the tool's own permission check.
  *
- * Failures: 429/5xx/connection errors and timeouts are retried up to `attempts` calls, waiting the
- * server's `retry-after` when given (SDK retries are off). When the breaker is open or the call
- * fails for good, the `fallback` engine answers and `data.engine` is `offline` with
- * `data.fallbackReason`; otherwise `data.engine` is `claude`.
+ * Failures: the LLM layer retries transient ones, honouring `retry-after`. When a request fails for
+ * good, the `fallback` engine answers and `data.engine` is `offline` with `data.fallbackReason`;
+ * otherwise `data.engine` is `claude`. A turn abandoned meanwhile (drain, deadline) fails with a
+ * retryable error, so its task is delivered again.
  */
 export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
-  const { client, model, executor, guard, metrics } = opts;
-  const tools = toAnthropicTools(executor.tools);
-  const maxSteps = opts.maxSteps ?? 6;
-  const attempts = Math.max(1, opts.attempts ?? 3);
-  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 10_000;
-  const count = (outcome: string) => metrics?.llmRequests.inc({ model, outcome });
+  return new ClaudeEngine(opts);
+}
 
-  const call = async (
-    params: Anthropic.Messages.MessageCreateParamsNonStreaming,
-    signal: AbortSignal,
-    log: Logger,
-  ): Promise<Anthropic.Messages.Message> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await guard.execute(async (attempt) => {
-          const both = eitherSignal(attempt.signal, signal);
-          const started = Date.now();
-          try {
-            const msg = await client.messages.create(params, { signal: both.signal, maxRetries: 0 });
-            count('ok');
-            recordLlmCall(metrics, model, started, msg.usage);
-            return msg;
-          } catch (err) {
-            recordLlmCall(metrics, model, started);
-            const typed = classifyLlmError(err);
-            if (typed instanceof LlmCallError) count(typed.kind);
-            throw typed;
-          } finally {
-            both.dispose();
-          }
-        });
-      } catch (err) {
-        if (signal.aborted) throw abandoned(err);
-        const reason = reasonOf(err);
-        if (reason === 'circuit_open') count('circuit_open');
-        else if (reason === 'timeout') count('timeout');
-        const retryable = err instanceof SwitchboardError && err.retryable && reason !== 'circuit_open';
-        const delay =
-          (err instanceof SwitchboardError ? err.retryAfterMs : undefined) ??
-          Math.min(2000, 200 * 2 ** (attempt - 1));
-        if (!retryable || attempt >= attempts || delay > maxRetryAfterMs) {
-          log.warn({ err, attempt, reason }, 'LLM call failed; the offline engine answers');
-          throw new UseFallback(reason, err);
-        }
-        log.info({ attempt, delay, reason }, 'LLM call failed; retrying');
-        await sleep(delay, signal).catch((cause: unknown) => {
-          throw abandoned(cause);
-        });
-      }
+/** A tool call as the reply's `data.toolCalls` lists it. */
+type ToolCallRecord = { tool: string; ok: boolean; code?: string };
+
+class ClaudeEngine implements Engine {
+  private readonly tools: Anthropic.Messages.Tool[];
+  private readonly maxSteps: number;
+
+  constructor(private readonly opts: ClaudeEngineOptions) {
+    this.tools = toAnthropicTools(opts.executor.tools);
+    this.maxSteps = opts.maxSteps ?? 6;
+  }
+
+  async respond(input: EngineInput, ctx: EngineContext): Promise<EngineResult> {
+    const events: DomainEvent[] = [];
+    try {
+      return await this.runLoop(input, ctx, events);
+    } catch (err) {
+      if (!(err instanceof UseFallback)) throw err;
+      const r = await this.opts.fallback.respond(input, ctx);
+      return {
+        ...r,
+        data: { ...(r.data ?? {}), engine: 'offline', fallbackReason: err.reason },
+        events: [...events, ...(r.events ?? [])],
+      };
     }
-  };
+  }
 
-  const runLoop = async (
+  /** Model calls until an answer in text; each tool round trip is one step. */
+  private async runLoop(
     input: EngineInput,
     ctx: EngineContext,
     events: DomainEvent[],
-  ): Promise<EngineResult> => {
+  ): Promise<EngineResult> {
+    const { opts } = this;
     const system = typeof opts.system === 'function' ? opts.system(input) : opts.system;
     const messages = toMessages(input.history, input.text, opts.maxHistoryTurns ?? 20);
     const toolCtx = toolContext(input, ctx, events);
-    const toolCalls: { tool: string; ok: boolean; code?: string }[] = [];
-    for (let step = 1; step <= maxSteps; step++) {
-      const res = await call(
-        { model, max_tokens: opts.maxTokens ?? 1024, system, messages, tools },
-        ctx.signal,
-        ctx.log,
-      );
+    const toolCalls: ToolCallRecord[] = [];
+    for (let step = 1; step <= this.maxSteps; step++) {
+      const request = { max_tokens: opts.maxTokens ?? 1024, system, messages, tools: this.tools };
+      const res = await this.call(request, ctx.signal, ctx.log);
       const uses = res.content.filter((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
       if (res.stop_reason !== 'tool_use' || uses.length === 0) {
         const text = textOf(res.content);
         if (!text) throw new UseFallback('empty_answer');
-        return { text, data: { engine: 'claude', model, steps: step, toolCalls }, events };
+        return { text, data: { engine: 'claude', model: opts.llm.model, steps: step, toolCalls }, events };
       }
       messages.push({ role: 'assistant', content: toAssistantContent(res.content) });
-      const results: Anthropic.Messages.ToolResultBlockParam[] = [];
-      for (const use of uses) {
-        const r = await executor.execute(use.name, use.input, toolCtx);
-        toolCalls.push(r.ok ? { tool: r.tool, ok: true } : { tool: r.tool, ok: false, code: r.error.code });
-        results.push({
-          type: 'tool_result',
-          tool_use_id: use.id,
-          content: JSON.stringify(r.ok ? r.output : { error: r.error }),
-          ...(r.ok ? {} : { is_error: true }),
-        });
-      }
-      messages.push({ role: 'user', content: results });
+      messages.push({ role: 'user', content: await this.runTools(uses, toolCtx, toolCalls) });
     }
     throw new UseFallback('max_steps');
-  };
+  }
 
-  return {
-    async respond(input, ctx) {
-      const events: DomainEvent[] = [];
-      try {
-        return await runLoop(input, ctx, events);
-      } catch (err) {
-        if (!(err instanceof UseFallback)) throw err;
-        const r = await opts.fallback.respond(input, ctx);
-        return {
-          ...r,
-          data: { ...(r.data ?? {}), engine: 'offline', fallbackReason: err.reason },
-          events: [...events, ...(r.events ?? [])],
-        };
+  /** Runs the model's tool calls in order; each result goes back, an error as `is_error`. */
+  private async runTools(
+    uses: Anthropic.Messages.ToolUseBlock[],
+    toolCtx: ReturnType<typeof toolContext>,
+    toolCalls: ToolCallRecord[],
+  ): Promise<Anthropic.Messages.ToolResultBlockParam[]> {
+    const results: Anthropic.Messages.ToolResultBlockParam[] = [];
+    for (const use of uses) {
+      const r = await this.opts.executor.execute(use.name, use.input, toolCtx);
+      toolCalls.push(r.ok ? { tool: r.tool, ok: true } : { tool: r.tool, ok: false, code: r.error.code });
+      results.push({
+        type: 'tool_result',
+        tool_use_id: use.id,
+        content: JSON.stringify(r.ok ? r.output : { error: r.error }),
+        ...(r.ok ? {} : { is_error: true }),
+      });
+    }
+    return results;
+  }
+
+  /** One request through the LLM layer; a failure for good means the fallback answers. */
+  private async call(
+    request: LlmRequest,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<Anthropic.Messages.Message> {
+    try {
+      return await this.opts.llm.create(request, { signal, log });
+    } catch (err) {
+      if (!(err instanceof LlmError)) throw err;
+      if (err.kind === 'aborted') {
+        // Why it was abandoned (drain, deadline) is the signal's reason when the worker gave one.
+        if (signal.reason instanceof Failure) throw signal.reason;
+        throw new Failure('stopping', 'the turn was abandoned while waiting for the LLM', { cause: err });
       }
-    },
-  };
+      log.warn({ err, kind: err.kind }, 'LLM request failed; the offline engine answers');
+      throw new UseFallback(reasons[err.kind], err);
+    }
+  }
 }

@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../tools/types.js';
-import { retryAfterMs } from './errors.js';
 import { toAnthropicTools, toMessages } from './messages.js';
-
-const h = (o: Record<string, string>) => new Headers(o);
-
-describe('retryAfterMs', () => {
-  it('reads retry-after-ms, retry-after seconds and HTTP dates', () => {
-    expect(retryAfterMs(h({ 'retry-after-ms': '250' }))).toBe(250);
-    expect(retryAfterMs(h({ 'retry-after': '2' }))).toBe(2000);
-    const now = Date.parse('2026-11-02T10:00:00Z');
-    expect(retryAfterMs(h({ 'retry-after': 'Mon, 02 Nov 2026 10:00:03 GMT' }), now)).toBe(3000);
-    expect(retryAfterMs(h({ 'retry-after': 'soon' }))).toBeUndefined();
-    expect(retryAfterMs(h({}))).toBeUndefined();
-  });
-});
 
 describe('toMessages', () => {
   it('joins same-role turns, drops leading agent turns and empty text, ends with the user text', () => {

@@ -1,5 +1,5 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import type { Turn } from '@switchboard/contracts';
+import type { Anthropic } from '@switchboard/llm';
 import { z } from 'zod';
 import type { Tool } from '../tools/types.js';
 

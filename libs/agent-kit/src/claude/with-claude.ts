@@ -1,4 +1,4 @@
-import { createGuard, type Logger, type Metrics } from '@switchboard/runtime';
+import { type Logger, type Metrics, RetryPolicies } from '@switchboard/runtime';
 import type { Engine } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import type { ClaudeEngineOptions } from './engine.js';
@@ -33,31 +33,26 @@ export async function withClaude(opts: {
     opts.log.info(`no ANTHROPIC_API_KEY: the offline ${opts.agent} engine answers`);
     return opts.offline;
   }
-  const timeoutMs = llm.timeoutMs ?? 30_000;
-  // attempts: 1 — the Claude engine retries itself, honouring retry-after.
-  const guard = createGuard(
-    {
-      target: 'llm',
-      timeoutMs,
-      attempts: 1,
-      failureThreshold: 5,
-      halfOpenAfterMs: llm.halfOpenAfterMs ?? 30_000,
-    },
-    opts.metrics,
-  );
   opts.log.info({ model: llm.model }, `the ${opts.agent} engine answers with Claude (offline fallback)`);
   // Loaded only with a key: the SDK costs ~20 MB of memory that offline agents do not need.
-  const [{ createAnthropicClient }, { createClaudeEngine }] = await Promise.all([
-    import('./client.js'),
+  const [{ createAnthropicClient, createLlm }, { createClaudeEngine }] = await Promise.all([
+    import('@switchboard/llm'),
     import('./engine.js'),
   ]);
+  const timeoutMs = llm.timeoutMs ?? 30_000;
   return createClaudeEngine({
-    client: createAnthropicClient({ apiKey: llm.apiKey, baseURL: llm.baseURL, timeoutMs }),
-    model: llm.model,
+    llm: createLlm({
+      client: createAnthropicClient({ apiKey: llm.apiKey, baseURL: llm.baseURL, timeoutMs }),
+      model: llm.model,
+      timeoutMs,
+      retry: RetryPolicies.llm,
+      failureThreshold: 5,
+      halfOpenAfterMs: llm.halfOpenAfterMs ?? 30_000,
+      metrics: opts.metrics,
+      log: opts.log,
+    }),
     system: opts.system,
     executor: opts.executor,
-    guard,
     fallback: opts.offline,
-    metrics: opts.metrics,
   });
 }

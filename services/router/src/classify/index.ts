@@ -1,3 +1,3 @@
-export { type ClaudeClassifierOptions, createClaudeClassifier, type LlmOutcome } from './claude.js';
+export { type ClaudeClassifierOptions, createClaudeClassifier } from './claude.js';
 export { createEmbeddedRouterClassifier, type EmbeddedRouterOptions } from './embedded.js';
 export type { AgentView, Classifier, RoutingDecision, RoutingMethod } from './types.js';

@@ -1,5 +1,9 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+// A local stand-in for the Anthropic Messages API: a real HTTP server that the real SDK talks to,
+// replaying scripted answers. The tests of the router, the agents and the chaos suite use it, and
+// the bench runs it as a process of its own (`bench/fake-llm.mjs`).
 
 /** A request the fake server received. */
 export interface RecordedRequest {
@@ -32,10 +36,14 @@ export type FakeStep = FakeReply | ((req: RecordedRequest) => FakeReply);
 export interface FakeMessagesApi {
   /** `http://127.0.0.1:<port>`: the SDK's `baseURL`. */
   url: string;
+  port: number;
+  /** The Messages requests received, in order (none kept with `record: false`). */
   requests: RecordedRequest[];
+  /** Messages requests received, also with `record: false`; `GET /stats` answers `{ requests }`. */
+  count(): number;
   /** Steps not used yet. */
   remaining(): number;
-  /** Requests that came after the script ran out (answered with a loud 500). */
+  /** Requests after the script ran out, or not `POST /v1/messages` (answered 500 and 404). */
   unexpected(): number;
   /** Appends steps to the script. */
   push(...steps: FakeStep[]): void;
@@ -77,21 +85,43 @@ export function fakeError(
   return { status, headers, body: { type: 'error', error: { type, message: `fake error ${status}` } } };
 }
 
+/** Options of {@link startFakeMessagesApi}. */
+export interface FakeOptions {
+  /** Answers every request once the script has run out (default: a loud 500). */
+  whenExhausted?: FakeStep;
+  /** Keep each request in `requests` (default true; a long bench turns it off). */
+  record?: boolean;
+  /** Port to listen on (default a free one). */
+  port?: number;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
 /**
- * Starts the fake on 127.0.0.1 and a free port. It answers each request with the next scripted step
- * and records it; when the script runs out it answers `whenExhausted` if given, else a loud 500.
+ * Starts the fake on 127.0.0.1. It answers each `POST /v1/messages` with the next scripted step and
+ * records it; when the script runs out it answers `whenExhausted` if given, else a loud 500.
  */
 export async function startFakeMessagesApi(
   steps: FakeStep[] = [],
-  opts: { whenExhausted?: FakeStep } = {},
+  opts: FakeOptions = {},
 ): Promise<FakeMessagesApi> {
   const script = [...steps];
   const requests: RecordedRequest[] = [];
+  let count = 0;
   let unexpected = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/stats') return send(res, 200, { requests: count });
+      if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') {
+        unexpected++;
+        return send(res, 404, { type: 'error', error: { type: 'not_found_error', message: req.url } });
+      }
       let body: RecordedRequest['body'] = {};
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as RecordedRequest['body'];
@@ -104,31 +134,29 @@ export async function startFakeMessagesApi(
         headers: req.headers,
         body,
       };
-      requests.push(recorded);
+      count++;
+      if (opts.record !== false) requests.push(recorded);
       let step = script.shift() ?? opts.whenExhausted;
       if (!step) {
         unexpected++;
         step = fakeError(500, {}, 'fake_script_exhausted');
       }
       const reply = typeof step === 'function' ? step(recorded) : step;
-      const send = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, {
-          'content-type': 'application/json',
-          'request-id': `req_fake_${requests.length}`,
-          ...reply.headers,
-        });
-        res.end(JSON.stringify(reply.body));
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
-      else send();
+      const answer = () =>
+        send(res, reply.status ?? 200, reply.body, { 'request-id': `req_fake_${count}`, ...reply.headers });
+      if (!reply.delayMs) return answer();
+      // A held answer whose caller gave up (a timeout) is dropped, so no timer outlives the test.
+      const timer = setTimeout(answer, reply.delayMs);
+      res.on('close', () => clearTimeout(timer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     requests,
+    count: () => count,
     remaining: () => script.length,
     unexpected: () => unexpected,
     push: (...more) => script.push(...more),

@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 
 /**
- * An Anthropic client for {@link createClaudeEngine}: the SDK's own retries are off
- * (`maxRetries: 0`), because the engine retries through the guard and honours `retry-after`
- * itself; one place decides, so attempts never multiply.
+ * An Anthropic client for {@link createLlm}: the SDK's own retries are off (`maxRetries: 0`),
+ * because the LLM layer retries itself and honours `retry-after`; one place decides, so attempts
+ * never multiply.
  */
 export function createAnthropicClient(opts: {
   apiKey: string;

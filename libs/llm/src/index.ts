@@ -1,0 +1,7 @@
+// The LLM layer shared by the router and the agents. Loading it loads the Anthropic SDK (~20 MB):
+// services import it only when an API key is set.
+export type { default as Anthropic } from '@anthropic-ai/sdk';
+export { createAnthropicClient } from './client.js';
+export { classifyLlmError, LlmError, type LlmFailureKind } from './failure.js';
+export { createLlm, type Llm, type LlmCallOptions, type LlmOptions, type LlmRequest } from './llm.js';
+export { retryAfterMs } from './retry-after.js';

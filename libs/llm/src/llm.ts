@@ -1,0 +1,193 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { isFailure } from '@switchboard/contracts';
+import {
+  createGuard,
+  type Guard,
+  type LlmOutcome,
+  type Logger,
+  type Metrics,
+  primeLlmRequests,
+  RetryPolicies,
+  type RetryPolicy,
+  recordLlmCall,
+  retry,
+  sleep,
+} from '@switchboard/runtime';
+import { classifyLlmError, LlmError } from './failure.js';
+
+type Message = Anthropic.Messages.Message;
+/** A Messages request without `model`: the layer's model is used. */
+export type LlmRequest = Omit<Anthropic.Messages.MessageCreateParamsNonStreaming, 'model'>;
+
+/** Settings of {@link createLlm}. */
+export interface LlmOptions {
+  /** An Anthropic client with `maxRetries: 0` (see `createAnthropicClient`). */
+  client: Anthropic;
+  /** The model of every request, and the `model` label of the LLM metrics. */
+  model: string;
+  /** Timeout of one attempt, ms. */
+  timeoutMs: number;
+  /** How a failed request is retried (default `RetryPolicies.llm`). */
+  retry?: RetryPolicy;
+  /** Consecutive failed attempts that open the `llm` breaker (default 5). */
+  failureThreshold?: number;
+  /** How long the breaker stays open before a trial call, ms (default 30 s). */
+  halfOpenAfterMs?: number;
+  metrics?: Metrics | undefined;
+  log?: Logger | undefined;
+}
+
+/** Per-request options of {@link Llm.create}. */
+export interface LlmCallOptions<T> {
+  /** The caller gave up (a drained or expired turn): the request ends with kind `aborted`. */
+  signal?: AbortSignal;
+  /** Logs the retries (default the layer's logger). */
+  log?: Logger | undefined;
+  /**
+   * Reads the answer; a throw marks it unusable: outcome `invalid_output`, not retried, and not a
+   * failure of the API (the breaker does not count it).
+   */
+  accept?: (message: Message) => T;
+}
+
+/** The LLM dependency of a service: one model behind one breaker. */
+export interface Llm {
+  readonly model: string;
+  /** The `llm` breaker (its state is also the `switchboard_circuit_breaker_state{target="llm"}` gauge). */
+  readonly guard: Guard;
+  /**
+   * One Messages request: each attempt with its timeout and through the breaker; transient failures
+   * retried per the policy, waiting the server's `retry-after` (a longer one than the policy allows
+   * ends the retries, and later requests skip the API until it has passed). Resolves with the
+   * message (or what `accept` makes of it); rejects with an {@link LlmError}.
+   */
+  create<T = Message>(request: LlmRequest, opts?: LlmCallOptions<T>): Promise<T>;
+}
+
+/** Longest skip after a `retry-after` not waited for; the breaker covers longer outages. */
+const maxCoolDownMs = 60_000;
+
+/** The guard's own failures as LLM failures: its deadline, its open circuit. */
+function fromGuard(err: unknown): LlmError {
+  if (isFailure(err, 'dependency_timeout')) return new LlmError('timeout', err.message, { cause: err });
+  if (isFailure(err, 'circuit_open')) return new LlmError('circuit_open', err.message, { cause: err });
+  return classifyLlmError(err);
+}
+
+/**
+ * A signal aborted when either is, and a `dispose` that detaches it: a turn's signal lives as long
+ * as the task worker, so listeners must not pile up on it (`AbortSignal.any` also needs Node 20.3).
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
+  if (!b) return { signal: a, dispose() {} };
+  const c = new AbortController();
+  const onA = () => c.abort(a.reason);
+  const onB = () => c.abort(b.reason);
+  if (a.aborted) onA();
+  else if (b.aborted) onB();
+  a.addEventListener('abort', onA, { once: true });
+  b.addEventListener('abort', onB, { once: true });
+  return {
+    signal: c.signal,
+    dispose() {
+      a.removeEventListener('abort', onA);
+      b.removeEventListener('abort', onB);
+    },
+  };
+}
+
+const aborted = (cause: unknown) =>
+  cause instanceof LlmError && cause.kind === 'aborted'
+    ? cause
+    : new LlmError('aborted', 'the caller gave up on the LLM request', { cause });
+
+/**
+ * The LLM layer of the router and the agents: timeouts, retries, the `llm` breaker and the metrics
+ * (`switchboard_llm_requests_total{outcome}` once per attempt, primed at 0 for the model; the
+ * duration histogram and token counter per HTTP call).
+ */
+export function createLlm(opts: LlmOptions): Llm {
+  const { client, model, metrics } = opts;
+  const policy = opts.retry ?? RetryPolicies.llm;
+  const longestWaitMs = policy.maxRetryAfterMs ?? policy.maxMs;
+  const guard = createGuard(
+    {
+      target: 'llm',
+      timeoutMs: opts.timeoutMs,
+      // The retries are this layer's: the guard cannot see a retry-after.
+      attempts: 1,
+      failureThreshold: opts.failureThreshold ?? 5,
+      halfOpenAfterMs: opts.halfOpenAfterMs ?? 30_000,
+      isFailure: (err) => !(err instanceof LlmError) || err.retryable,
+    },
+    metrics,
+  );
+  if (metrics) primeLlmRequests(metrics, model);
+  const count = (outcome: LlmOutcome) => metrics?.llmRequests.inc({ model, outcome });
+  let coolUntil = 0;
+
+  const attempt = async <T>(request: LlmRequest, o: LlmCallOptions<T>): Promise<T> => {
+    const started = Date.now();
+    let message: Message;
+    try {
+      message = await guard.execute(async ({ signal: deadline }) => {
+        const both = eitherSignal(deadline, o.signal);
+        try {
+          return await client.messages.create({ ...request, model }, { signal: both.signal, maxRetries: 0 });
+        } catch (err) {
+          throw classifyLlmError(err);
+        } finally {
+          both.dispose();
+        }
+      });
+    } catch (err) {
+      const failure = fromGuard(err);
+      if (failure.kind !== 'circuit_open') recordLlmCall(metrics, model, started);
+      if (failure.retryAfterMs !== undefined) {
+        coolUntil = Math.max(coolUntil, Date.now() + Math.min(failure.retryAfterMs, maxCoolDownMs));
+      }
+      count(failure.kind);
+      throw failure;
+    }
+    recordLlmCall(metrics, model, started, message.usage);
+    if (!o.accept) {
+      count('ok');
+      return message as T;
+    }
+    try {
+      const out = o.accept(message);
+      count('ok');
+      return out;
+    } catch (cause) {
+      count('invalid_output');
+      throw new LlmError('invalid_output', `unusable LLM answer: ${(cause as Error)?.message}`, { cause });
+    }
+  };
+
+  return {
+    model,
+    guard,
+    async create<T = Message>(request: LlmRequest, o: LlmCallOptions<T> = {}): Promise<T> {
+      const log = o.log ?? opts.log;
+      const wait = coolUntil - Date.now();
+      if (wait > longestWaitMs) {
+        count('rate_limited');
+        throw new LlmError('rate_limited', `the LLM API asked to wait ${wait} ms more`, {
+          retryAfterMs: wait,
+        });
+      }
+      try {
+        if (wait > 0) await sleep(wait, o.signal);
+        return await retry(policy, () => attempt(request, o), {
+          isRetryable: (err) => err instanceof LlmError && err.retryable,
+          retryAfterMs: (err) => (err instanceof LlmError ? err.retryAfterMs : undefined),
+          onRetry: (err, next) =>
+            log?.info({ kind: (err as LlmError).kind, ...next }, 'LLM request failed; retrying'),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+      } catch (err) {
+        throw o.signal?.aborted ? aborted(err) : err;
+      }
+    },
+  };
+}
