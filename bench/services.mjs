@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
+import { serviceNodeOptions } from '../scripts/lib/node-options.mjs';
 
 export const root = join(import.meta.dirname, '..');
 
@@ -41,9 +42,16 @@ export function spawnNode(name, script, { env = {}, logDir, nodeArgs = [], args 
   return proc;
 }
 
-/** Starts a built service, `services/<service>/dist/main.js`. */
+/**
+ * Starts a built service, `services/<service>/dist/main.js`, with the heap limits `npm start` gives
+ * it (NODE_OPTIONS, scripts/lib/node-options.mjs; the bench's own NODE_OPTIONS come after them).
+ */
 export function spawnService(name, service, opts) {
-  return spawnNode(name, join(root, 'services', service, 'dist', 'main.js'), opts);
+  const env = {
+    ...opts.env,
+    NODE_OPTIONS: serviceNodeOptions(opts.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS),
+  };
+  return spawnNode(name, join(root, 'services', service, 'dist', 'main.js'), { ...opts, env });
 }
 
 function httpStatus(url) {

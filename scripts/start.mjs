@@ -1,12 +1,14 @@
 // `npm start [-- --own-nats]`: the whole system on one machine. Finds or starts NATS (with
 // --own-nats or SWITCHBOARD_OWN_NATS=1 always its own), starts the four services as separate
 // processes with readable logs, prints how to try it, and on SIGINT or SIGTERM drains and stops what
-// it started: the services first, then a nats-server it started.
+// it started: the services first, then a nats-server it started. Each service gets the heap limits
+// of lib/node-options.mjs in its NODE_OPTIONS.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findOrStartNats } from './lib/find-nats.mjs';
+import { serviceNodeOptions } from './lib/node-options.mjs';
 import { prettyLine } from './lib/pretty-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +35,7 @@ try {
 const children = [];
 let stopping = false;
 for (const svc of services) {
-  const env = { ...process.env, ...svc.env, NATS_URL: nats.url };
+  const env = { ...process.env, ...svc.env, NATS_URL: nats.url, NODE_OPTIONS: serviceNodeOptions() };
   delete env.ROUTER_OPS_PORT;
   const child = spawn(process.execPath, [join(root, 'services', svc.name, 'dist', 'main.js')], {
     env,

@@ -2,9 +2,10 @@
 // against NATS_URL, prints a working example, and on SIGINT stops everything it started, but not a
 // NATS server it did not start.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { freePort, type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
@@ -12,6 +13,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, http, repoRoot, sleep, spawnTracked, type TrackedProcess, waitFor } from './harness.js';
 
 const run = promisify(execFile);
+const { SERVICE_HEAP_OPTIONS } = (await import(
+  pathToFileURL(join(repoRoot, 'scripts', 'lib', 'node-options.mjs')).href
+)) as { SERVICE_HEAP_OPTIONS: string };
+/** NODE_OPTIONS of the user who runs the script: the services get it after their heap limits. */
+const USER_NODE_OPTIONS = '--max-http-header-size=32768';
 
 let nats: NatsServer | undefined;
 let script: TrackedProcess | undefined;
@@ -36,6 +42,13 @@ function isAlive(pid: number): boolean {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw err;
   }
+}
+
+/** The `NODE_OPTIONS` a process was started with, from its environment. */
+async function nodeOptionsOf(pid: number): Promise<string | undefined> {
+  const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
+  const entry = environ.split('\0').find((e) => e.startsWith('NODE_OPTIONS='));
+  return entry?.slice('NODE_OPTIONS='.length);
 }
 
 /** The direct children of `pid` with their command lines. */
@@ -63,7 +76,7 @@ async function hasCurl(): Promise<boolean> {
   }
 }
 
-it('starts the system, prints a working example and stops everything on SIGINT', async () => {
+it('starts the system with the services heap limits in NODE_OPTIONS, prints a working example and stops everything on SIGINT', async () => {
   const server = nats!;
   const [gatewayPort, routerPort, hrPort, financePort] = await Promise.all([
     freePort(),
@@ -81,6 +94,7 @@ it('starts the system, prints a working example and stops everything on SIGINT',
       HR_OPS_PORT: String(hrPort),
       FINANCE_OPS_PORT: String(financePort),
       LOG_LEVEL: 'warn',
+      NODE_OPTIONS: USER_NODE_OPTIONS,
     }),
     onOutput: (s) => {
       out += s;
@@ -123,6 +137,12 @@ it('starts the system, prints a working example and stops everything on SIGINT',
   servicePids = children.map((c) => c.pid);
   const names = children.map((c) => /services\/([a-z-]+)\/dist\/main\.js/.exec(c.args)?.[1]).sort();
   expect(names, JSON.stringify(children)).toEqual(['finance-agent', 'gateway', 'hr-agent', 'router']);
+  // Heap limits at start, through NODE_OPTIONS (nothing changes V8 flags at run time); the user's
+  // own NODE_OPTIONS come after them, so theirs win.
+  for (const c of children)
+    expect(await nodeOptionsOf(c.pid), c.args).toBe(`${SERVICE_HEAP_OPTIONS} ${USER_NODE_OPTIONS}`);
+  expect(SERVICE_HEAP_OPTIONS).toMatch(/--max-old-space-size=\d+/);
+  expect(SERVICE_HEAP_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
 
   const sent = Date.now();
   proc.child.kill('SIGINT');

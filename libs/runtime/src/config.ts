@@ -35,15 +35,6 @@ export const BaseEnv = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
-  /** `lean` caps the V8 heap's growth (see heap.ts); `v8` leaves V8's own heuristics. */
-  HEAP_MODE: z.enum(['lean', 'v8']).default('lean'),
-  /** In `lean` mode, how far the old generation grows over its live size before a full collection. */
-  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(10).max(300).default(60),
-  /** In `lean` mode, the largest young-generation semi-space in MB (V8's own limit is 16). */
-  HEAP_YOUNG_MAX_MB: z.coerce
-    .number()
-    .pipe(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)]))
-    .default(8),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 

@@ -1,13 +1,13 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BaseEnv } from './config.js';
-import { tuneHeap } from './heap.js';
 import { InFlight } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { connectNats } from './nats.js';
 import { startOpsServer } from './ops-server.js';
 import { type Buckets, ensureBuckets, ensureStreams } from './provision.js';
+import { RetryPolicies, retry } from './retry.js';
 
 /** Everything a service's composition root wires its handlers with. */
 export interface ServiceRuntime {
@@ -33,19 +33,12 @@ export interface ServiceRuntime {
   stopped: Promise<Error | null>;
 }
 
-async function retrying<T>(log: Logger, what: string, fn: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let delay = 100;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      log.warn({ err, what }, 'provisioning not possible yet, retrying');
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 2000);
-    }
-  }
+/** Provisioning at start-up, retried while a cold cluster elects its leaders. */
+function retrying<T>(log: Logger, what: string, fn: () => Promise<T>): Promise<T> {
+  return retry(RetryPolicies.provision, fn, {
+    onRetry: (err, { delayMs }) =>
+      log.warn({ err, what, delayMs }, 'provisioning not possible yet, retrying'),
+  });
 }
 
 /**
@@ -54,20 +47,13 @@ async function retrying<T>(log: Logger, what: string, fn: () => Promise<T>, dead
  */
 export async function bootService(opts: {
   service: string;
-  config: Pick<
-    BaseEnv,
-    'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS' | 'HEAP_MODE' | 'HEAP_GROWTH_PERCENT' | 'HEAP_YOUNG_MAX_MB'
-  >;
+  config: Pick<BaseEnv, 'NATS_URL' | 'INSTANCE_ID' | 'JS_REPLICAS'>;
   log: Logger;
   /** Ops server port; omit for none (the gateway serves ops routes on its own port). */
   opsPort?: number;
   opsHost?: string;
 }): Promise<ServiceRuntime> {
   const { service, config, log } = opts;
-  const stopHeapControl = tuneHeap(config.HEAP_MODE, {
-    growthPercent: config.HEAP_GROWTH_PERCENT,
-    youngMaxMB: config.HEAP_YOUNG_MAX_MB,
-  });
   const metrics = createMetrics(service);
   let ready = false;
   let connected = false;
@@ -113,7 +99,6 @@ export async function bootService(opts: {
       ready = false;
       if (!nc.isClosed()) await nc.drain();
       await ops?.close();
-      stopHeapControl();
     },
     stopped,
   };
