@@ -9,12 +9,13 @@
 //
 // The `durable` variant does, per request, the JetStream writes an agent does and nothing else:
 // the relay publishes with a `Nats-Msg-Id` (as the router does); the worker creates a key in a KV
-// bucket (the session), publishes an event with a `Nats-Msg-Id`, each awaited, then replies and acks
-// with a confirmed ack (`ackAck`). Streams and bucket take the system's own settings
-// (`streamConfigs`, the sessions bucket's), so it measures the bus's share of the system's
-// guarantees, and the system's ratio to it is the cost of everything else: validation, routing,
-// the engine, metrics. The other variants are the steps between the two, one guarantee at a time,
-// for `bench/ladder.mjs`; each has its own stream, events stream and bucket names.
+// bucket (the session: the turn's record, whose write is also its event in the bucket's change
+// feed), awaited, then replies and acks with a confirmed ack (`ackAck`). Streams and bucket take the
+// system's own settings (`streamConfigs`, the sessions bucket's), so it measures the bus's share of
+// the system's guarantees, and the system's ratio to it is the cost of everything else: validation,
+// routing, the engine, metrics. The other variants are the steps between the two, one guarantee at
+// a time, and the write path before issue #14 (a separate turn event), for `bench/ladder.mjs`; each
+// has its own stream, events stream and bucket names.
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, headers, nuid } from '@nats-io/transport-node';
@@ -24,18 +25,17 @@ import { spawnNode, waitForLine } from './services.mjs';
 /**
  * What each variant's relay and worker do besides the bare pipeline: `msgId` (the relay publishes
  * with a `Nats-Msg-Id`), `kv` (the worker creates a key, the session), `event` (the worker
- * publishes an event with a `Nats-Msg-Id`), `ackAck` (a confirmed ack instead of a plain one) and
- * `parallel` (the key and the event written at once instead of one after the other). `bare` and
- * `durable` are the bench's; the others are the steps between them, for `bench/ladder.mjs`.
+ * publishes an event with a `Nats-Msg-Id`, after the key), `ackAck` (a confirmed ack instead of a
+ * plain one). `bare` and `durable` are the bench's; the others are for `bench/ladder.mjs`: the steps
+ * between them, `durable-event` (the write path before issue #14: the turn's event published on its
+ * own after the session key) and `no-session` (the event as the turn's only record, no key).
  */
 export const variants = {
   bare: {},
   msgid: { msgId: true },
   kv: { msgId: true, kv: true },
-  'kv-event': { msgId: true, kv: true, event: true },
-  durable: { msgId: true, kv: true, event: true, ackAck: true },
-  'durable-parallel': { msgId: true, kv: true, event: true, ackAck: true, parallel: true },
-  lean: { msgId: true, kv: true, event: true, parallel: true },
+  durable: { msgId: true, kv: true, ackAck: true },
+  'durable-event': { msgId: true, kv: true, event: true, ackAck: true },
   'no-session': { msgId: true, event: true, ackAck: true },
 };
 
@@ -135,11 +135,8 @@ async function worker(url, variant) {
     // Each message handled on its own (the writes are awaited), as the agent handles its tasks.
     const handle = async (m) => {
       const id = m.headers?.get(msgIdHeader) || nuid.next();
-      if (spec.parallel) await Promise.all([session(id, m), event(id, m)]);
-      else {
-        await session(id, m);
-        await event(id, m);
-      }
+      await session(id, m);
+      await event(id, m);
       const to = m.headers?.get(replyHeader);
       if (to) nc.publish(to, m.data);
       if (spec.ackAck) await m.ackAck();

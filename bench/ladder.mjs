@@ -11,12 +11,16 @@ import { stop } from './services.mjs';
 export const RUNGS = [
   ['bare', 'the bare baseline: relay publishes the task, worker replies and acks'],
   ['msgid', '+ the task published with a Nats-Msg-Id (deduplication)'],
-  ['kv', '+ the session: a KV key created, awaited'],
-  ['kv-event', '+ the event: published with a Nats-Msg-Id, awaited after the key'],
-  ['durable', '+ a confirmed ack (ackAck): the durable baseline'],
-  ['durable-parallel', 'the durable baseline with the key and the event written at once'],
-  ['lean', 'the durable baseline with the writes at once and a plain ack'],
-  ['no-session', 'the durable baseline without the session key: two writes on the hot path (task, event)'],
+  [
+    'kv',
+    "+ the session: a KV key created, awaited (the turn's record and, in the bucket's change feed, its event)",
+  ],
+  ['durable', '+ a confirmed ack (ackAck): the durable baseline (task, session, confirmed ack)'],
+  [
+    'durable-event',
+    '+ a separate turn event, with a Nats-Msg-Id, awaited after the key: the write path before issue #14',
+  ],
+  ['no-session', 'the durable baseline with an event instead of the session key (the event as the record)'],
 ];
 
 /** Runs the ladder and agents.ask in `ctx.rounds` alternating rounds at `inFlight`. */

@@ -109,7 +109,7 @@ export function toMarkdown(results) {
   if (againstDurable.length) {
     lines.push(
       '',
-      "Against the durable baseline, which makes the system's JetStream writes and nothing else (a session key, an event, a confirmed ack; see `bench/baseline.mjs`). For information: the targets are judged against the bare baseline.",
+      "Against the durable baseline, which makes the system's JetStream writes and nothing else (the task with a `Nats-Msg-Id`, a session key whose write is also the turn's event, a confirmed ack; see `bench/baseline.mjs`). For information: the targets are judged against the bare baseline.",
       '',
       '| scenario | in flight | throughput × durable baseline | p50 × | p99 × | throughput × durable baseline, each round |',
       '| --- | ---: | ---: | ---: | ---: | --- |',

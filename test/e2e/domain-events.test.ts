@@ -1,20 +1,29 @@
 // Issue #4: over NATS, alice books leave with the hr agent and files an expense with the finance
 // agent, each in a multi-turn conversation against the real services; then the `AGENT_EVENTS`
-// stream holds exactly one domain event of each, tied to the right session and task, next to the
-// `task.answered` event of every turn, and the gateway shows both conversations whole.
+// stream holds exactly one domain event of each, tied to the right session and task, and nothing
+// else of these sessions; the change feed of the `sessions` bucket records every turn exactly once
+// (issue #14: the session write is the turn event), both to a reader that follows it live and to
+// one that comes later; and the gateway shows both conversations whole.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { parseEvent, SwitchboardError, type SwitchboardEvent } from '@switchboard/contracts';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { parseEvent, SwitchboardError, type SwitchboardEvent, TurnRecorded } from '@switchboard/contracts';
+import { readTurns, type TurnWatch, watchTurns } from '@switchboard/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, asOk, http, type OkReply, useStack, waitFor } from './harness.js';
 
 const stack = useStack();
 let nc: NatsConnection;
+/** A reader of the change feed started before the conversations: it sees each write as it happens. */
+let live: TurnWatch;
+const liveTurns: TurnRecorded[] = [];
 
 beforeAll(async () => {
   nc = await stack.current.connect();
+  live = await watchTurns(nc, { onTurn: (t) => liveTurns.push(TurnRecorded.parse(t)) });
+  await live.caughtUp;
 });
+afterAll(() => live?.stop());
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -51,13 +60,20 @@ interface StoredSession {
   agent: string;
   userId?: string;
   turns: { role: 'user' | 'agent'; text: string; taskId?: string }[];
+  /** The KV revision read. */
+  revision: number;
 }
 
 async function storedSession(id: string): Promise<StoredSession> {
   const kv = await new Kvm(nc).open('sessions');
   const e = await kv.get(id);
   if (e?.operation !== 'PUT') throw new Error(`session ${id} is not in the sessions bucket`);
-  return e.json<StoredSession>();
+  return { ...e.json<Omit<StoredSession, 'revision'>>(), revision: e.revision };
+}
+
+/** Every turn in the change feed, read by a new watch up to where the bucket stood when it began. */
+async function lateTurns(): Promise<TurnRecorded[]> {
+  return (await readTurns(nc)).map((t) => TurnRecorded.parse(t));
 }
 
 /** The task id of the agent turn that answered `text`. */
@@ -84,11 +100,11 @@ function checkedEvent(subject: string, seq: number, value: unknown): Switchboard
 }
 
 /**
- * Every event in `AGENT_EVENTS` on `subjects`, oldest first. Read message by message through the
- * stream API: the stream is small here, and a multi-filter consumer needs nats-server 2.10. Every
- * message read, on `subjects` or not, must meet its event contract.
+ * Every event in `AGENT_EVENTS` on `subjects` (on any subject when not given), oldest first. Read
+ * message by message through the stream API: the stream is small here, and a multi-filter consumer
+ * needs nats-server 2.10. Every message read, on `subjects` or not, must meet its event contract.
  */
-async function readEvents(subjects: string[]): Promise<StoredEvent[]> {
+async function readEvents(subjects?: string[]): Promise<StoredEvent[]> {
   const jsm = await jetstreamManager(nc);
   const { state } = await jsm.streams.info('AGENT_EVENTS');
   const out: StoredEvent[] = [];
@@ -96,7 +112,7 @@ async function readEvents(subjects: string[]): Promise<StoredEvent[]> {
     const m = await jsm.streams.getMessage('AGENT_EVENTS', { seq });
     if (!m) continue;
     const event = checkedEvent(m.subject, m.seq, m.json());
-    if (!subjects.includes(m.subject)) continue;
+    if (subjects && !subjects.includes(m.subject)) continue;
     out.push({ subject: m.subject, seq: m.seq, event });
   }
   return out;
@@ -268,30 +284,64 @@ describe('alice books leave and files an expense', () => {
       expect(Number.isFinite(Date.parse(e.event.at))).toBe(true);
   });
 
-  it('records a task.answered event for every turn of both conversations', async () => {
+  it('publishes no other event for these sessions: a turn is recorded by its session write', async () => {
+    const all = (await readEvents()).filter(
+      (e) => e.event.sessionId === hr.sessionId || e.event.sessionId === finance.sessionId,
+    );
+    expect(all.map((e) => [e.subject, e.event.sessionId])).toEqual([
+      ['events.hr.leave_requested', hr.sessionId],
+      ['events.finance.expense_submitted', finance.sessionId],
+    ]);
+  });
+
+  it('records every turn of both conversations exactly once in the change feed of the sessions bucket', async () => {
+    const late = await lateTurns();
     for (const conv of [hr, finance]) {
       const stored = await storedSession(conv.sessionId);
       const agentTasks = stored.turns.filter((t) => t.role === 'agent').map((t) => t.taskId);
       expect(agentTasks).toHaveLength(conv.exchanges.length);
-      const answered = await waitFor(`task.answered events of ${conv.sessionId}`, async () => {
-        const list = (await readEvents(['events.task.answered'])).filter(
-          (e) => e.event.sessionId === conv.sessionId,
-        );
+      expect(new Set(agentTasks).size).toBe(agentTasks.length);
+      const followed = await waitFor(`the turns of ${conv.sessionId} in the live feed`, () => {
+        const list = liveTurns.filter((t) => t.sessionId === conv.sessionId);
         return list.length >= conv.exchanges.length ? list : undefined;
       });
-      expect(answered).toHaveLength(conv.exchanges.length);
-      // In turn order, one per task, the first one opening the session.
-      expect(answered.map((e) => e.event.taskId)).toEqual(agentTasks);
-      expect(answered.map((e) => e.event.data?.opened)).toEqual(conv.exchanges.map((_, i) => i === 0));
-      for (const e of answered) {
-        expect(e.event).toMatchObject({
-          type: 'task.answered',
-          eventId: `${e.event.taskId}.task.answered`,
-          agent: stored.agent,
-          userId: 'alice',
-        });
+      const later = late.filter((t) => t.sessionId === conv.sessionId);
+      for (const [reader, list] of [
+        ['live', followed],
+        ['late', later],
+      ] as const) {
+        // In turn order, one per task, the first one opening the session.
+        expect(
+          list.map((t) => t.taskId),
+          reader,
+        ).toEqual(agentTasks);
+        expect(
+          list.map((t) => t.opened),
+          reader,
+        ).toEqual(conv.exchanges.map((_, i) => i === 0));
+        expect(
+          list.map((t) => t.turns.map((x) => [x.role, x.text])),
+          reader,
+        ).toEqual(
+          conv.exchanges.map((x) => [
+            ['user', x.text],
+            ['agent', x.reply.text],
+          ]),
+        );
+        for (const t of list) {
+          expect(t, reader).toMatchObject({ agent: stored.agent, userId: 'alice', status: 'answered' });
+        }
       }
+      // Live, each turn was its own write, in order; the late reader found them all in the latest.
+      const revisions = followed.map((t) => t.revision);
+      expect([...revisions].sort((a, b) => a - b)).toEqual(revisions);
+      expect(new Set(revisions).size).toBe(revisions.length);
+      expect(revisions.at(-1)).toBe(stored.revision);
+      expect(later.every((t) => t.revision === stored.revision)).toBe(true);
     }
+    // Nothing came twice to the live reader meanwhile.
+    const seen = liveTurns.filter((t) => t.sessionId === hr.sessionId || t.sessionId === finance.sessionId);
+    expect(seen).toHaveLength(hr.exchanges.length + finance.exchanges.length);
   });
 
   it('shows both whole conversations on the gateway', async () => {

@@ -3,12 +3,15 @@ import { parseWith } from './codec.js';
 import { AgentName, SessionId, TaskId, Timestamp, UserId } from './ids.js';
 
 /**
- * An event in the `AGENT_EVENTS` stream, on `events.<domain>.<kind>`. `type` repeats
+ * An event in the `AGENT_EVENTS` stream, on `events.<domain>.<kind>`: an agent's domain event, such
+ * as `hr.leave_requested`, published only by turns that change data. `type` repeats
  * `<domain>.<kind>`; `eventId` is its `Nats-Msg-Id`, so a redelivered task never records it twice.
+ * Turns themselves are not events here: the change feed of the `sessions` bucket records each one
+ * (see `TurnRecorded`).
  */
 export const SwitchboardEvent = z.strictObject({
   eventId: z.string().min(1).max(128),
-  /** e.g. `session.opened`, `task.answered`, `session.ended`, `hr.leave_requested`. */
+  /** e.g. `hr.leave_requested`, `finance.expense_submitted`. */
   type: z.string().regex(/^[a-z0-9_-]+\.[a-z0-9_-]+$/),
   at: Timestamp,
   agent: AgentName.optional(),
@@ -25,20 +28,6 @@ export type SwitchboardEvent = z.infer<typeof SwitchboardEvent>;
 
 /** A calendar day, `YYYY-MM-DD`, that exists. */
 const EventDate = z.iso.date();
-
-/** `data` of `task.answered`: a turn was answered. */
-export const TaskAnsweredData = z.strictObject({
-  /** True when this turn opened the session. */
-  opened: z.boolean(),
-});
-export type TaskAnsweredData = z.infer<typeof TaskAnsweredData>;
-
-/** `data` of `session.ended`: the turn that ended the session was answered. */
-export const SessionEndedData = z.strictObject({
-  /** True when this turn also opened the session. */
-  opened: z.boolean(),
-});
-export type SessionEndedData = z.infer<typeof SessionEndedData>;
 
 /** Leave types with their own balance (the hr agent's `LeaveType`). */
 const LeaveType = z.enum(['vacation', 'sick']);
@@ -131,8 +120,6 @@ export type ExpenseSubmittedData = z.infer<typeof ExpenseSubmittedData>;
  * the envelope only, so an agent type can add events without a change here.
  */
 export const EventData = {
-  'task.answered': TaskAnsweredData,
-  'session.ended': SessionEndedData,
   'hr.leave_requested': LeaveRequestedData,
   'hr.leave_cancelled': LeaveCancelledData,
   'finance.expense_submitted': ExpenseSubmittedData,

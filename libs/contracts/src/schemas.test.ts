@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AskReply } from './ask.js';
 import { CapabilityCard } from './card.js';
 import { renderJsonSchemas } from './json-schema.js';
-import { Session } from './session.js';
+import { Session, TurnRecorded } from './session.js';
 import { Task } from './task.js';
 
 const schemaDir = new URL('../schema/', import.meta.url);
@@ -59,6 +59,8 @@ describe('wire schemas', () => {
     };
     expect(Session.parse(s).turns).toHaveLength(1);
     expect(Session.safeParse({ ...s, status: 'closed' }).success).toBe(false);
+    expect(Session.parse({ ...s, openedBy: 't1' }).openedBy).toBe('t1');
+    expect(Session.safeParse({ ...s, openedBy: 't.1' }).success).toBe(false);
     const card = {
       name: 'hr',
       description: 'HR',
@@ -72,5 +74,32 @@ describe('wire schemas', () => {
     };
     expect(CapabilityCard.parse(card).name).toBe('hr');
     expect(CapabilityCard.safeParse({ ...card, intents: [] }).success).toBe(false);
+  });
+  it('describe a recorded turn: one or two turns of one task, a revision, answered or ended', () => {
+    const question = { role: 'user', text: 'hi', at, taskId: 't1' };
+    const answer = { role: 'agent', text: 'hello', at, taskId: 't1', status: 'answered', data: {} };
+    const turn = {
+      sessionId: 's1',
+      agent: 'hr',
+      userId: 'alice',
+      taskId: 't1',
+      status: 'answered',
+      opened: true,
+      turns: [question, answer],
+      revision: 7,
+      at,
+    };
+    expect(TurnRecorded.parse(turn)).toEqual(turn);
+    expect(TurnRecorded.parse({ ...turn, turns: [answer], status: 'ended' }).turns).toHaveLength(1);
+    for (const bad of [
+      { ...turn, turns: [] },
+      { ...turn, turns: [question, answer, answer] },
+      { ...turn, status: 'open' },
+      { ...turn, revision: 0 },
+      { ...turn, opened: undefined },
+      { ...turn, type: 'task.answered' },
+    ]) {
+      expect(TurnRecorded.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });

@@ -1,14 +1,7 @@
 import { AskReply, AskRequest } from './ask.js';
 import { CapabilityCard } from './card.js';
-import {
-  ExpenseSubmittedData,
-  LeaveCancelledData,
-  LeaveRequestedData,
-  SessionEndedData,
-  SwitchboardEvent,
-  TaskAnsweredData,
-} from './events.js';
-import { Session, SessionView } from './session.js';
+import { ExpenseSubmittedData, LeaveCancelledData, LeaveRequestedData, SwitchboardEvent } from './events.js';
+import { Session, SessionView, TurnRecorded } from './session.js';
 import { Task } from './task.js';
 
 /** Every wire schema, by the file name its JSON Schema is exported to (`libs/contracts/schema/`). */
@@ -18,10 +11,9 @@ export const wireSchemas = {
   task: Task,
   session: Session,
   'session-view': SessionView,
+  'turn-recorded': TurnRecorded,
   'capability-card': CapabilityCard,
   event: SwitchboardEvent,
-  'event-data-task-answered': TaskAnsweredData,
-  'event-data-session-ended': SessionEndedData,
   'event-data-hr-leave-requested': LeaveRequestedData,
   'event-data-hr-leave-cancelled': LeaveCancelledData,
   'event-data-finance-expense-submitted': ExpenseSubmittedData,

@@ -16,6 +16,19 @@ export const Turn = z.strictObject({
   /** For agent turns: the reply status and data sent, so a redelivered task re-sends the same answer. */
   status: z.enum(['answered', 'ended']).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * For agent turns: the domain events the turn caused, kept so that a rerun of the task (its ack
+   * was lost after the session write) publishes them again; their ids make the stream drop copies.
+   */
+  events: z
+    .array(
+      z.strictObject({
+        kind: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .max(16)
+    .optional(),
 });
 export type Turn = z.infer<typeof Turn>;
 
@@ -37,8 +50,46 @@ export const Session = z.strictObject({
   turns: z.array(Turn),
   /** What the agent's engine is waiting for across turns (slot filling); engine-defined. */
   pending: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * The task whose turn created this record. Absent when the router stored the record for a queued
+   * task (the agent's answer then updates it), and on records written before this field existed.
+   */
+  openedBy: TaskId.optional(),
 });
 export type Session = z.infer<typeof Session>;
+
+/**
+ * One answered task of a session, as the change feed of the `sessions` bucket records it. There is
+ * no separate turn event: the session write that stores the answer is the event (a message of the
+ * bucket's stream `KV_sessions` on `$KV.sessions.<sessionId>`), and `watchTurns` in
+ * `@switchboard/runtime` decodes each revision into one of these per agent turn it adds. `status`
+ * says what the former `task.answered` and `session.ended` events said.
+ */
+export const TurnRecorded = z.strictObject({
+  sessionId: SessionId,
+  agent: AgentName,
+  /** The employee the session belongs to, when known. */
+  userId: UserId.optional(),
+  /** The task answered: unique per turn, so a reader that sees a turn again can tell. */
+  taskId: TaskId,
+  /** `answered`, or `ended` when this turn closed the session. */
+  status: z.enum(['answered', 'ended']),
+  /** True when this turn created the session record (false after a queued task's session). */
+  opened: z.boolean(),
+  /**
+   * The task's turns, oldest first: the user's question and the agent's answer (only the answer
+   * when the cap on a session's turns has dropped the question).
+   */
+  turns: z.array(Turn).min(1).max(2),
+  /**
+   * The revision the turn was read from: the write that recorded it, or, for a reader that came
+   * later (the bucket keeps one revision per session), a later write of the session that holds it.
+   */
+  revision: z.number().int().positive(),
+  /** When the agent answered (the answer's `at`). */
+  at: Timestamp,
+});
+export type TurnRecorded = z.infer<typeof TurnRecorded>;
 
 /** The public view of a session, served by `GET /v1/sessions/<id>`. */
 export const SessionView = z.strictObject({

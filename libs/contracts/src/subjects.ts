@@ -48,7 +48,7 @@ export const Subjects = {
   task: (agent: string) => `tasks.${assertSafeToken(agent, 'agent')}`,
   /** Wildcard of all task subjects (stream subjects). */
   allTasks: 'tasks.>',
-  /** An event: `events.<domain>.<kind>`, e.g. `events.session.opened`, `events.hr.leave_requested`. */
+  /** An event: `events.<domain>.<kind>`, e.g. `events.hr.leave_requested`. */
   event: (domain: string, kind: string) =>
     `events.${assertSafeToken(domain, 'domain')}.${assertSafeToken(kind, 'kind')}`,
   /** Wildcard of all event subjects (stream subjects). */
