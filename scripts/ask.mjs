@@ -35,7 +35,10 @@ const nc = await connect({ servers: values.server, timeout: 3000 }).catch((err) 
   process.exit(1);
 });
 try {
-  const msg = await nc.request(subject, payload, { timeout: Number(values.timeout), headers: headers() });
+  // The deadline travels with the task: an agent does not run a turn nobody waits for any more.
+  const h = headers();
+  h.set('Switchboard-Deadline', String(Date.now() + Number(values.timeout)));
+  const msg = await nc.request(subject, payload, { timeout: Number(values.timeout), headers: h });
   process.stdout.write(`${JSON.stringify(msg.json(), null, 2)}\n`);
 } catch (err) {
   process.stderr.write(`request failed: ${err.message}\n`);

@@ -1,18 +1,21 @@
+import type { Subscription } from '@nats-io/transport-node';
 import { Names } from '@switchboard/contracts';
 import {
   createGuard,
   createSessionStore,
+  DeliveryDefaults,
   ensureAgentConsumer,
+  type Guard,
   guardSessionStore,
   isJetStreamFailure,
   type ServiceRuntime,
 } from '@switchboard/runtime';
 import { watchMaxDeliveries } from './dead-letter.js';
+import { startTaskWorker, type TaskWorker } from './delivery/worker.js';
 import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
 import { startHeartbeat } from './registry.js';
-import { startTaskWorker } from './task-worker.js';
 
 /** Settings of an agent service. */
 export interface AgentServiceOptions {
@@ -67,59 +70,31 @@ export async function startAgentService(
   opts: AgentServiceOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const agent = opts.profile.name;
-  const maxDeliver = opts.maxDeliver ?? 6;
-  const ackWaitMs = opts.ackWaitMs ?? 30_000;
+  const maxDeliver = opts.maxDeliver ?? DeliveryDefaults.maxDeliver;
+  const ackWaitMs = opts.ackWaitMs ?? DeliveryDefaults.ackWaitMs;
+  // Also called by the worker when it finds the consumer gone (a server lost its store).
   const ensureConsumer = async () => {
     await ensureAgentConsumer(rt.jsm, agent, { maxDeliver, ackWaitMs, replicas: opts.replicas ?? 1 });
   };
   await ensureConsumer();
-  // The agent's own JetStream calls (session reads and writes, event publishes) share one breaker.
-  // No retry here: a failed task is redelivered with backoff, which is the retry.
-  const jetstream = createGuard(
-    {
-      target: 'jetstream',
-      timeoutMs: opts.jetstreamTimeoutMs ?? 5000,
-      failureThreshold: 10,
-      halfOpenAfterMs: 5000,
-      isFailure: isJetStreamFailure,
-    },
-    rt.metrics,
-  );
+  const jetstream = jetstreamBreaker(rt, opts.jetstreamTimeoutMs ?? 5000);
   const store = guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream);
+  // What the worker, the advisory watcher and the endpoint all use.
+  const deps = { agent, nc: rt.nc, js: rt.js, store, log: rt.log, metrics: rt.metrics };
   const worker = await startTaskWorker({
-    agent,
-    nc: rt.nc,
-    js: rt.js,
-    store,
+    ...deps,
     jetstream,
     engine: opts.engine,
-    log: rt.log,
-    metrics: rt.metrics,
     inFlight: rt.inFlight,
-    concurrency: opts.concurrency ?? 64,
+    concurrency: opts.concurrency ?? DeliveryDefaults.concurrency,
     maxDeliver,
     ackWaitMs,
     ensureConsumer,
     ...(opts.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: opts.drainTimeoutMs }),
   });
-  const advisories = watchMaxDeliveries({
-    agent,
-    nc: rt.nc,
-    js: rt.js,
-    jsm: rt.jsm,
-    store,
-    log: rt.log,
-    metrics: rt.metrics,
-  });
-  const endpoint = serveDirectEndpoint({
-    agent,
-    nc: rt.nc,
-    js: rt.js,
-    store,
-    log: rt.log,
-    metrics: rt.metrics,
-    inFlight: rt.inFlight,
-  });
+  const advisories = watchMaxDeliveries({ ...deps, jsm: rt.jsm });
+  const endpoint = serveDirectEndpoint({ ...deps, inFlight: rt.inFlight });
+  // Announced last: the card tells the router this instance is alive, so it goes up once it takes tasks.
   const heartbeat = await startHeartbeat({
     kv: rt.buckets.agents,
     profile: opts.profile,
@@ -127,7 +102,30 @@ export async function startAgentService(
     instanceId: rt.instanceId,
     log: rt.log,
   });
-  const pollConsumer = setInterval(() => {
+  const consumerPoll = pollConsumerCounts(rt, agent, opts.consumerPollMs ?? 5000);
+  return { stop: () => stopInOrder(rt, { consumerPoll, heartbeat, endpoint, worker, advisories }) };
+}
+
+/**
+ * The breaker that the agent's own JetStream calls (session reads and writes, event publishes)
+ * share. No retry here: a failed task is redelivered with backoff, which is the retry.
+ */
+function jetstreamBreaker(rt: ServiceRuntime, timeoutMs: number): Guard {
+  return createGuard(
+    {
+      target: 'jetstream',
+      timeoutMs,
+      failureThreshold: 10,
+      halfOpenAfterMs: 5000,
+      isFailure: isJetStreamFailure,
+    },
+    rt.metrics,
+  );
+}
+
+/** Polls the agent's durable consumer every `ms` for the pending, ack-pending and redelivered gauges. */
+function pollConsumerCounts(rt: ServiceRuntime, agent: string, ms: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
     rt.jsm.consumers
       .info(Names.tasksStream, Names.agentConsumer(agent))
       .then((ci) => {
@@ -136,17 +134,32 @@ export async function startAgentService(
         rt.metrics.consumerRedelivered.set({ agent }, ci.num_redelivered);
       })
       .catch((err: unknown) => rt.log.debug({ err }, 'consumer info not available'));
-  }, opts.consumerPollMs ?? 5000);
-  pollConsumer.unref();
-  return {
-    async stop() {
-      clearInterval(pollConsumer);
-      // Each step is bounded so that a drain ends within about 10 s even while NATS is down.
-      await bounded(rt, 'delete capability card', 500, () => heartbeat.stop());
-      await bounded(rt, 'drain direct endpoint', 500, () => endpoint.drain());
-      await worker.stop();
-      await bounded(rt, 'drain advisories', 500, () => advisories.drain());
-      await rt.inFlight.idle(500);
-    },
-  };
+  }, ms);
+  // Metrics alone never keep the process alive.
+  timer.unref();
+  return timer;
+}
+
+/** The running parts of an agent service that its stop takes down. */
+interface AgentParts {
+  consumerPoll: NodeJS.Timeout;
+  heartbeat: { stop(): Promise<void> };
+  endpoint: Subscription;
+  worker: TaskWorker;
+  advisories: Subscription;
+}
+
+/**
+ * Stops an agent service in order: deregisters first (the router stops sending new sessions at
+ * once), closes the direct endpoint, drains the worker, and only then the watcher of advisories,
+ * which settles the tasks whose last delivery ended without a decision.
+ */
+async function stopInOrder(rt: ServiceRuntime, parts: AgentParts): Promise<void> {
+  clearInterval(parts.consumerPoll);
+  // Each step is bounded so that a drain ends within about 10 s even while NATS is down.
+  await bounded(rt, 'delete capability card', 500, () => parts.heartbeat.stop());
+  await bounded(rt, 'drain direct endpoint', 500, () => parts.endpoint.drain());
+  await parts.worker.stop();
+  await bounded(rt, 'drain advisories', 500, () => parts.advisories.drain());
+  await rt.inFlight.idle(500);
 }

@@ -1,4 +1,4 @@
-import { BaseEnv, loadConfig, portVar } from '@switchboard/runtime';
+import { BaseEnv, DeliveryDefaults, loadConfig, portVar } from '@switchboard/runtime';
 import { z } from 'zod';
 
 /** Environment of an agent service; `defaultOpsPort` differs per agent type. */
@@ -6,11 +6,11 @@ export function agentEnv(defaultOpsPort: number) {
   return BaseEnv.extend({
     OPS_PORT: portVar(defaultOpsPort),
     /** Tasks one instance handles at once. */
-    AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+    AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(DeliveryDefaults.concurrency),
     /** Deliveries of a task before it is dead-lettered. */
-    AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(6),
+    AGENT_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(DeliveryDefaults.maxDeliver),
     /** How long a task may be held without an ack or in-progress signal, in ms. */
-    AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    AGENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(600_000).default(DeliveryDefaults.ackWaitMs),
     /** Timeout of one LLM call, in ms. */
     AGENT_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** How long the LLM breaker stays open before a trial call, in ms. */

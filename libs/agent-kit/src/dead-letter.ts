@@ -4,14 +4,21 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   decodeJson,
   errorReply,
-  HeaderNames,
   Names,
-  parseWith,
+  readContext,
   Subjects,
   SwitchboardError,
   Task,
+  type Turn,
 } from '@switchboard/contracts';
-import { type Logger, type Metrics, newId, type SessionStore } from '@switchboard/runtime';
+import {
+  type Logger,
+  type Metrics,
+  newId,
+  RetryPolicies,
+  retry,
+  type SessionStore,
+} from '@switchboard/runtime';
 import { sendReply } from './replies.js';
 import { replyFromTurn } from './turn.js';
 
@@ -62,6 +69,17 @@ export function maxDeliveriesAdvisory(agent: string): string {
   return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Names.tasksStream}.${Names.agentConsumer(agent)}`;
 }
 
+/** What the max-deliveries watcher needs. */
+export interface WatcherDeps {
+  agent: string;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  store: SessionStore;
+  log: Logger;
+  metrics: Metrics;
+}
+
 /**
  * The safety net behind the worker's own dead letters: a task whose last delivery ended without a
  * decision (the instance was killed, or exited before the turn finished) is never delivered again.
@@ -70,77 +88,63 @@ export function maxDeliveriesAdvisory(agent: string): string {
  * reply to the caller, or, when the session already holds its answer, re-sends that answer.
  * Advisories sent while no instance runs are not seen (see docs/delivery.md).
  */
-export function watchMaxDeliveries(opts: {
-  agent: string;
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: JetStreamManager;
-  store: SessionStore;
-  log: Logger;
-  metrics: Metrics;
-}): Subscription {
-  const { agent, log } = opts;
-  const onAdvisory = async (data: Uint8Array) => {
-    const adv = decodeJson(data, 'advisory') as { stream_seq?: unknown; deliveries?: unknown };
-    const seq = Number(adv.stream_seq);
-    if (!Number.isSafeInteger(seq) || seq <= 0) return;
-    const stored = await opts.jsm.streams.getMessage(Names.tasksStream, { seq });
-    if (!stored) return; // acked or removed meanwhile
-    const source: DeadLetterSource = {
-      headers: stored.header,
-      data: stored.data,
-      info: { deliveryCount: Number(adv.deliveries) || 0, streamSequence: seq },
-    };
-    let task: Task | undefined;
-    try {
-      task = parseWith(Task, decodeJson(stored.data, 'task'), 'task');
-    } catch {
-      // recorded as is below
-    }
-    const replyTo = stored.header?.get(HeaderNames.replyTo) || undefined;
-    const requestId = stored.header?.get(HeaderNames.requestId) || newId();
-    if (task) {
-      const session = await opts.store.get(task.sessionId);
-      const turn = session?.session.turns.find((t) => t.role === 'agent' && t.taskId === task.taskId);
-      if (turn) {
-        // Answered, but the reply and ack may have been lost together: re-send the stored answer,
-        // as a redelivery would.
-        log.info({ taskId: task.taskId, seq }, 'last delivery unconfirmed but answered: reply re-sent');
-        sendReply(opts.nc, replyTo, replyFromTurn(agent, task.sessionId, turn), requestId);
-        return;
-      }
-    }
-    const reason = task ? 'max_deliveries' : 'invalid_task';
-    await deadLetter(opts.js, agent, source, reason, 'no decision after the last delivery');
-    opts.metrics.deadLetters.inc({ agent, reason });
-    log.warn({ seq, taskId: task?.taskId, reason }, 'task dead-lettered after its last delivery');
-    sendReply(
-      opts.nc,
-      replyTo,
-      errorReply(new SwitchboardError('internal', 'the agent could not answer; the task was dead-lettered')),
-      requestId,
-    );
-  };
-  return opts.nc.subscribe(maxDeliveriesAdvisory(agent), {
+export function watchMaxDeliveries(deps: WatcherDeps): Subscription {
+  const { agent, log } = deps;
+  return deps.nc.subscribe(maxDeliveriesAdvisory(agent), {
     queue: `${Names.agentQueue(agent)}-advisories`,
     callback: (err, msg) => {
       if (err) {
         log.error({ err }, 'advisory subscription failed');
         return;
       }
-      void (async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await onAdvisory(msg.data);
-          } catch (e) {
-            if (attempt >= 5) {
-              log.error({ err: e }, 'could not dead-letter a task after its last delivery');
-              return;
-            }
-            await new Promise((r) => setTimeout(r, 1000 * attempt));
-          }
-        }
-      })();
+      retry(RetryPolicies.deadLetterWrite, () => settleAdvisory(deps, msg.data)).catch((e: unknown) =>
+        log.error({ err: e }, 'could not dead-letter a task after its last delivery'),
+      );
     },
   });
+}
+
+/** Settles the task an advisory names: re-sends its stored answer, or dead-letters it. */
+async function settleAdvisory(deps: WatcherDeps, data: Uint8Array): Promise<void> {
+  const { agent, log } = deps;
+  const adv = decodeJson(data, 'advisory') as { stream_seq?: unknown; deliveries?: unknown };
+  const seq = Number(adv.stream_seq);
+  if (!Number.isSafeInteger(seq) || seq <= 0) return;
+  const stored = await deps.jsm.streams.getMessage(Names.tasksStream, { seq });
+  if (!stored) return; // acked or removed meanwhile
+  const task = Task.safeParse(safeJson(stored.data)).data;
+  const { replyTo, requestId } = readContext(stored.header, newId);
+  const turn = task && (await answeredTurn(deps.store, task));
+  if (task && turn) {
+    // Answered, but the reply and ack may have been lost together: re-send the stored answer,
+    // as a redelivery would.
+    log.info({ taskId: task.taskId, seq }, 'last delivery unconfirmed but answered: reply re-sent');
+    sendReply(deps.nc, replyTo, replyFromTurn(agent, task.sessionId, turn), requestId);
+    return;
+  }
+  const reason = task ? 'max_deliveries' : 'invalid_task';
+  const source: DeadLetterSource = {
+    headers: stored.header,
+    data: stored.data,
+    info: { deliveryCount: Number(adv.deliveries) || 0, streamSequence: seq },
+  };
+  await deadLetter(deps.js, agent, source, reason, 'no decision after the last delivery');
+  deps.metrics.deadLetters.inc({ agent, reason });
+  log.warn({ seq, taskId: task?.taskId, reason }, 'task dead-lettered after its last delivery');
+  const shown = new SwitchboardError('internal', 'the agent could not answer; the task was dead-lettered');
+  sendReply(deps.nc, replyTo, errorReply(shown), requestId);
+}
+
+/** The agent turn that answered `task`, if the session holds one. */
+async function answeredTurn(store: SessionStore, task: Task): Promise<Turn | undefined> {
+  const session = await store.get(task.sessionId);
+  return session?.session.turns.find((t) => t.role === 'agent' && t.taskId === task.taskId);
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return decodeJson(data, 'task');
+  } catch {
+    return undefined; // recorded as an invalid task
+  }
 }

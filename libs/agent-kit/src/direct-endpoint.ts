@@ -1,6 +1,13 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { decodeAskRequest, Names, Subjects, SwitchboardError, type Task } from '@switchboard/contracts';
+import {
+  type AskRequest,
+  decodeAskRequest,
+  Names,
+  Subjects,
+  SwitchboardError,
+  type Task,
+} from '@switchboard/contracts';
 import {
   type InFlight,
   type Logger,
@@ -34,35 +41,52 @@ export function serveDirectEndpoint(opts: {
     log: opts.log,
     metrics: opts.metrics,
     inFlight: opts.inFlight,
-    handle: async (msg, { requestId, traceparent }) => {
+    handle: async (msg, { requestId, traceparent, deadline }) => {
       const req = decodeAskRequest(msg.data, { plainText: true });
-      if (req.sessionId) {
-        const stored = await opts.store.get(req.sessionId);
-        if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
-        if (stored.session.agent !== agent) {
-          throw new SwitchboardError('invalid_request', `session belongs to agent ${stored.session.agent}`, {
-            details: { agent: stored.session.agent, subject: Subjects.agentAsk(stored.session.agent) },
-          });
-        }
-        if (stored.session.status === 'ended') {
-          throw new SwitchboardError('session_closed', 'this session has ended; start a new one');
-        }
-      }
-      const task: Task = {
-        taskId: newId(),
-        requestId,
-        sessionId: req.sessionId ?? newId(),
-        agent,
-        text: req.text,
-        newSession: !req.sessionId,
-        createdAt: new Date().toISOString(),
-        ...(req.userId ? { userId: req.userId } : {}),
-      };
+      if (req.sessionId) await checkFollowUp(opts.store, agent, req.sessionId);
+      const task = taskFor(agent, requestId, req);
+      // The instance that takes the task replies to the caller's reply subject, and gives up on the
+      // turn once the caller's deadline has passed.
       await publishTask(opts.js, task, {
-        replyTo: msg.reply,
+        ...(msg.reply ? { replyTo: msg.reply } : {}),
         traceparent,
+        ...(deadline === undefined ? {} : { deadline }),
+        ...(task.userId ? { userId: task.userId } : {}),
       });
       return null;
     },
   });
+}
+
+/**
+ * Refuses a follow-up (before it becomes a task) in a session that does not exist, that belongs to
+ * another agent, or that has ended.
+ */
+async function checkFollowUp(store: SessionStore, agent: string, sessionId: string): Promise<void> {
+  const stored = await store.get(sessionId);
+  if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+  const owner = stored.session.agent;
+  if (owner !== agent) {
+    // The details name the owner's endpoint, so the caller can ask there instead.
+    throw new SwitchboardError('invalid_request', `session belongs to agent ${owner}`, {
+      details: { agent: owner, subject: Subjects.agentAsk(owner) },
+    });
+  }
+  if (stored.session.status === 'ended') {
+    throw new SwitchboardError('session_closed', 'this session has ended; start a new one');
+  }
+}
+
+/** The task for a request: a turn in the session it names, or the first turn of a new one. */
+function taskFor(agent: string, requestId: string, req: AskRequest): Task {
+  return {
+    taskId: newId(),
+    requestId,
+    sessionId: req.sessionId ?? newId(),
+    agent,
+    text: req.text,
+    newSession: !req.sessionId,
+    createdAt: new Date().toISOString(),
+    ...(req.userId ? { userId: req.userId } : {}),
+  };
 }

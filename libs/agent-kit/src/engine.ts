@@ -1,4 +1,4 @@
-import type { Turn } from '@switchboard/contracts';
+import type { MessageContext, Turn } from '@switchboard/contracts';
 import type { Logger } from '@switchboard/runtime';
 
 /** One user turn, as an engine sees it. */
@@ -42,6 +42,8 @@ export interface EngineContext {
   log: Logger;
   /** Aborted when the task is abandoned (drain, deadline). */
   signal: AbortSignal;
+  /** The request's context (request id, trace, deadline, user), when the turn came from a task. */
+  message?: MessageContext;
 }
 
 /**

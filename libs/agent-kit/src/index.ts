@@ -2,6 +2,16 @@ export { type AgentServiceOptions, startAgentService } from './agent-service.js'
 export { type LlmSettings, withClaude } from './claude/with-claude.js';
 export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';
+export {
+  backoffMs,
+  type Decision,
+  type DeliveryState,
+  decide,
+  resultOfError,
+  type TurnResult,
+} from './delivery/decide.js';
+export type { TaskMsg, TaskSink, TaskSource } from './delivery/task-source.js';
+export { startTaskWorker, type TaskWorker, type TaskWorkerOptions } from './delivery/worker.js';
 export { serveDirectEndpoint } from './direct-endpoint.js';
 export type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from './engine.js';
 export { type HandbookOverride, handbookWins, isWeakIntent } from './handbook/override.js';
@@ -24,7 +34,6 @@ export { type AgentEngineDeps, runAgentMain } from './main.js';
 export type { AgentProfile } from './profile.js';
 export { cardKey, startHeartbeat } from './registry.js';
 export { sendReply } from './replies.js';
-export { backoffMs, startTaskWorker, type TaskWorkerOptions } from './task-worker.js';
 export {
   createToolExecutor,
   type OutputChecks,

@@ -23,6 +23,9 @@ export interface KvMirror<T> {
 /** A value that failed to parse: the mirror does not answer for it (the bucket read reports it). */
 const UNREADABLE = Symbol('unreadable');
 
+/** A key's value as the mirror holds it: parsed, absent or deleted (`null`), or unreadable. */
+type Held<T> = T | null | typeof UNREADABLE;
+
 /**
  * Mirrors the keys of `kv` matching `filter` (a KV key with wildcards, e.g. `leave.>`): a watch
  * delivers the last value of every key, then every change, and reads are answered from memory with
@@ -32,61 +35,76 @@ const UNREADABLE = Symbol('unreadable');
  * are loaded, and after the watch stops (it is restarted on the next read), `get` answers nothing.
  */
 export function createKvMirror<T>(kv: KV, filter: string, parse: (value: Uint8Array) => T): KvMirror<T> {
-  const entries = new Map<string, { value: T | null | typeof UNREADABLE; revision: number }>();
-  let loaded = false;
-  let watching = false;
-  let stopped = false;
-  let stopWatch: (() => void) | undefined;
+  return new WatchedMirror(kv, filter, parse);
+}
 
-  const record = (key: string, value: T | null | typeof UNREADABLE, revision: number) => {
-    const known = entries.get(key);
+class WatchedMirror<T> implements KvMirror<T> {
+  private readonly entries = new Map<string, { value: Held<T>; revision: number }>();
+  /** The initial values are in, so a key the mirror does not hold is known to be absent. */
+  private loaded = false;
+  /** A watch is running (or being set up): reads do not start another. */
+  private watching = false;
+  /** Stopped for good: reads no longer restart the watch. */
+  private stopped = false;
+  private stopWatch: (() => void) | undefined;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly filter: string,
+    private readonly parse: (value: Uint8Array) => T,
+  ) {}
+
+  get(key: string): MirroredEntry<T> | undefined {
+    if (!this.watching && !this.stopped) void this.watch();
+    if (!this.loaded) return undefined;
+    const e = this.entries.get(key);
+    if (!e) return { value: null, revision: 0 };
+    return e.value === UNREADABLE ? undefined : { value: e.value, revision: e.revision };
+  }
+
+  saw(key: string, value: T | null, revision: number): void {
+    this.record(key, value, revision);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopWatch?.();
+  }
+
+  private record(key: string, value: Held<T>, revision: number): void {
+    const known = this.entries.get(key);
     // A write this process made may be recorded before the watch delivers it, or a newer one.
-    if (!known || known.revision < revision) entries.set(key, { value, revision });
-  };
+    if (!known || known.revision < revision) this.entries.set(key, { value, revision });
+  }
 
-  const parsed = (e: KvEntry): T | null | typeof UNREADABLE => {
-    if (e.operation !== 'PUT' || e.value.length === 0) return null;
+  /** Follows the watch until it ends; the next read then starts a new one. */
+  private async watch(): Promise<void> {
+    this.watching = true;
     try {
-      return parse(e.value);
-    } catch {
-      return UNREADABLE;
-    }
-  };
-
-  const watch = async () => {
-    watching = true;
-    try {
-      const updates = await kv.watch({ key: filter });
-      stopWatch = () => updates.stop();
-      if (stopped) updates.stop();
+      const updates = await this.kv.watch({ key: this.filter });
+      this.stopWatch = () => updates.stop();
+      // `stop()` may have come while the watch was being set up.
+      if (this.stopped) updates.stop();
       for await (const e of updates) {
-        record(e.key, parsed(e), e.revision);
+        this.record(e.key, this.held(e), e.revision);
         // The watch flags the last of the initial values (and every later change) as an update.
-        if (e.isUpdate) loaded = true;
+        if (e.isUpdate) this.loaded = true;
       }
     } catch {
       // The connection closed or the bucket went away: reads go to the bucket until a restart.
     } finally {
-      loaded = false;
-      watching = false;
-      stopWatch = undefined;
+      this.loaded = false;
+      this.watching = false;
+      this.stopWatch = undefined;
     }
-  };
+  }
 
-  return {
-    get(key) {
-      if (!watching && !stopped) void watch();
-      if (!loaded) return undefined;
-      const e = entries.get(key);
-      if (!e) return { value: null, revision: 0 };
-      return e.value === UNREADABLE ? undefined : { value: e.value, revision: e.revision };
-    },
-    saw(key, value, revision) {
-      record(key, value, revision);
-    },
-    stop() {
-      stopped = true;
-      stopWatch?.();
-    },
-  };
+  private held(e: KvEntry): Held<T> {
+    if (e.operation !== 'PUT' || e.value.length === 0) return null;
+    try {
+      return this.parse(e.value);
+    } catch {
+      return UNREADABLE;
+    }
+  }
 }

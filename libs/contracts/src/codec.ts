@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type AskReplyError, AskRequest } from './ask.js';
 import { isSwitchboardError, SwitchboardError } from './errors.js';
+import { Failure, wireCode } from './failures.js';
 import { Limits } from './limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -74,6 +75,8 @@ export function errorReply(err: unknown): AskReplyError {
     if (err.details !== undefined) error.details = err.details;
     return { ok: false, error };
   }
+  // The edge is where an internal failure gets its wire code.
+  if (err instanceof Failure) return { ok: false, error: { code: wireCode(err.kind), message: err.message } };
   return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }
 

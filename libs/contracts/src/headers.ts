@@ -11,6 +11,8 @@ export const HeaderNames = {
   requestId: 'Switchboard-Request-Id',
   /** Absolute deadline of the caller, epoch milliseconds; past it nobody waits for the answer. */
   deadline: 'Switchboard-Deadline',
+  /** The user a request is made for, as the edge that accepted it established. */
+  userId: 'Switchboard-User',
   /**
    * Set on a task published again by an operator (`npm run dlq -- replay`): the same task id with a
    * fresh delivery count, so the agent must check the session before running it.

@@ -25,7 +25,7 @@ describe('createGuard', () => {
       guard.execute(async () => {
         called = true;
       }),
-    ).rejects.toMatchObject({ code: 'agent_unavailable' });
+    ).rejects.toMatchObject({ name: 'Failure', kind: 'circuit_open', target: 'dep', retryable: true });
     expect(called).toBe(false);
     const rejections = await metrics.breakerRejections.get();
     expect(rejections.values[0]?.value).toBe(1);
@@ -60,7 +60,7 @@ describe('createGuard', () => {
             setTimeout(resolve, 500);
           }),
       ),
-    ).rejects.toMatchObject({ code: 'timeout' });
+    ).rejects.toMatchObject({ name: 'Failure', kind: 'dependency_timeout' });
     expect(aborted).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { isSwitchboardError, SwitchboardError } from '@switchboard/contracts';
+import { Failure, isSwitchboardError } from '@switchboard/contracts';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -34,7 +34,7 @@ export interface GuardOptions {
 export interface Guard {
   readonly target: string;
   /**
-   * Runs `fn`; throws `agent_unavailable` while open and `timeout` when every attempt timed out.
+   * Runs `fn`; throws a `Failure` of kind `circuit_open` while open and `dependency_timeout` when every attempt timed out.
    * `attempt.signal` aborts when the attempt times out; it is created only when read.
    */
   execute<T>(fn: (attempt: Attempt) => Promise<T>): Promise<T>;
@@ -107,15 +107,21 @@ export function createGuard(opts: GuardOptions, metrics?: Metrics): Guard {
       } catch (err) {
         if (err instanceof BrokenCircuitError) {
           metrics?.breakerRejections.inc({ target: opts.target });
-          throw new SwitchboardError('agent_unavailable', `${opts.target} is unavailable (circuit open)`, {
+          throw new Failure('circuit_open', `${opts.target} is unavailable (circuit open)`, {
+            target: opts.target,
             cause: err,
             retryAfterMs: opts.halfOpenAfterMs ?? 5000,
           });
         }
         if (err instanceof TaskCancelledError) {
-          throw new SwitchboardError('timeout', `${opts.target} did not answer within ${opts.timeoutMs} ms`, {
-            cause: err,
-          });
+          throw new Failure(
+            'dependency_timeout',
+            `${opts.target} did not answer within ${opts.timeoutMs} ms`,
+            {
+              target: opts.target,
+              cause: err,
+            },
+          );
         }
         throw err;
       }

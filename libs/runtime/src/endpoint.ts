@@ -7,6 +7,7 @@ import {
   errorReply,
   HeaderNames,
   isSwitchboardError,
+  readContext,
 } from '@switchboard/contracts';
 import { newId } from './ids.js';
 import type { InFlight } from './lifecycle.js';
@@ -20,6 +21,8 @@ export interface RequestContext {
   requestId: string;
   /** The `traceparent` to pass to the next hop (same trace as the caller's, new span). */
   traceparent: string;
+  /** The caller's deadline (epoch ms), when it sent one: passed on to the task it waits for. */
+  deadline?: number;
   /** Carries `requestId`, `subject` and `traceId`. */
   log: Logger;
 }
@@ -29,12 +32,6 @@ export interface RequestContext {
  * caller's reply subject (the router hands tasks on and does not wait).
  */
 export type RequestHandler = (msg: Msg, ctx: RequestContext) => Promise<AskReply | null>;
-
-/** The request id of a message: its header, or a new one. */
-export function requestIdOf(msg: Msg): string {
-  const id = msg.headers?.get(HeaderNames.requestId);
-  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : newId();
-}
 
 /** Headers of a reply: the request id, and on errors the NATS micro error headers `nats req` shows. */
 export function replyHeaders(reply: AskReply, requestId: string): MsgHdrs {
@@ -72,12 +69,14 @@ export function serveEndpoint(opts: {
   primeRequests(metrics, endpoint);
   const onMessage = async (msg: Msg) => {
     const started = process.hrtime.bigint();
-    const requestId = requestIdOf(msg);
-    const trace = nextHop(msg.headers?.get(HeaderNames.traceparent));
+    const incoming = readContext(msg.headers, newId);
+    const { requestId } = incoming;
+    const trace = nextHop(incoming.traceparent);
     const log = lazyMessageLogger(opts.log, requestId, msg.subject, { traceId: trace.traceId });
     const ctx: RequestContext = {
       requestId,
       traceparent: formatTraceparent(trace),
+      ...(incoming.deadline === undefined ? {} : { deadline: incoming.deadline }),
       get log() {
         return log();
       },

@@ -1,7 +1,6 @@
 export * from './breaker.js';
 export * from './config.js';
 export * from './endpoint.js';
-export * from './heap.js';
 export * from './ids.js';
 export * from './lifecycle.js';
 export * from './logger.js';
@@ -11,7 +10,9 @@ export * from './nats.js';
 export * from './nats-request-patch.js';
 export * from './ops-server.js';
 export * from './provision.js';
+export * from './retry.js';
 export * from './service.js';
 export * from './sessions.js';
 export * from './tasks.js';
 export * from './trace.js';
+export * from './turn-feed.js';

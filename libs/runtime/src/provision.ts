@@ -120,6 +120,23 @@ export interface AgentConsumerOptions extends ProvisionOptions {
   maxDeliver?: number;
 }
 
+/**
+ * Defaults of an agent type's delivery, in one place: the consumer's settings, the config's
+ * defaults and the worker's use them. `maxDeliver` 6 with the worker's backoff keeps a task trying
+ * for ~30 s, longer than a JetStream leader election; `ackWaitMs` bounds how long a task held by a
+ * killed instance waits before another gets it.
+ */
+export const DeliveryDefaults = {
+  maxDeliver: 6,
+  ackWaitMs: 30_000,
+  /** Tasks one instance handles at once. */
+  concurrency: 64,
+  /** How long a drain waits for tasks in flight before releasing them. */
+  drainTimeoutMs: 5000,
+  /** Server-side lifetime of one pull request. */
+  pullExpiresMs: 500,
+} as const;
+
 /** Creates (or updates) the durable pull consumer shared by all instances of one agent type. */
 export async function ensureAgentConsumer(
   jsm: JetStreamManager,
@@ -132,8 +149,8 @@ export async function ensureAgentConsumer(
     filter_subject: Subjects.task(agent),
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(opts.ackWaitMs ?? 30_000),
-    max_deliver: opts.maxDeliver ?? 6,
+    ack_wait: nanos(opts.ackWaitMs ?? DeliveryDefaults.ackWaitMs),
+    max_deliver: opts.maxDeliver ?? DeliveryDefaults.maxDeliver,
     max_ack_pending: 1000,
     num_replicas: opts.replicas ?? 1,
   };

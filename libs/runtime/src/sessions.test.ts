@@ -79,12 +79,13 @@ describe('guardSessionStore', () => {
       };
       const store = guardSessionStore(counted, guard);
       await own.stop();
-      for (let i = 0; i < 3; i++) await expect(store.get('s1')).rejects.toMatchObject({ code: 'timeout' });
+      for (let i = 0; i < 3; i++)
+        await expect(store.get('s1')).rejects.toMatchObject({ kind: 'dependency_timeout' });
       expect(guard.state()).toBe(2);
       expect(reached).toBe(3);
       // Open: refused without reaching the store (so without waiting out a timeout).
-      await expect(store.get('s1')).rejects.toMatchObject({ code: 'agent_unavailable', retryable: true });
-      await expect(store.create(session('s2'))).rejects.toMatchObject({ code: 'agent_unavailable' });
+      await expect(store.get('s1')).rejects.toMatchObject({ kind: 'circuit_open', retryable: true });
+      await expect(store.create(session('s2'))).rejects.toMatchObject({ kind: 'circuit_open' });
       expect(reached).toBe(3);
       const state = await metrics.breakerState.get();
       expect(state.values.find((v) => v.labels.target === 'jetstream')?.value).toBe(2);

@@ -85,25 +85,52 @@ describe('POST /v1/ask', () => {
     expect(r.headers['x-request-id']).toBeTruthy();
   });
 
-  it('passes the W3C trace context on to NATS and answers with the same trace id', async () => {
-    let seenTp: string | undefined;
+  /** Plays the router: answers every ask, and keeps the value of header `name` of the last one. */
+  function captureHeader(name: string): { value?: string } {
+    const seen: { value?: string } = {};
     responder?.unsubscribe();
     responder = nc.subscribe('agents.ask', {
       callback: (_err, msg) => {
-        seenTp = msg.headers?.get('traceparent');
+        seen.value = msg.headers?.get(name);
         msg.respond(
           JSON.stringify({ ok: true, status: 'answered', sessionId: 's1', agent: 'hr', text: 'x' }),
         );
       },
     });
+    return seen;
+  }
+
+  it('passes the W3C trace context on to NATS and answers with the same trace id', async () => {
+    const seen = captureHeader('traceparent');
     const r = await ask(
       app(),
       { text: 'hi' },
       { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     );
     expect(r.statusCode).toBe(200);
-    expect(seenTp).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
-    expect(r.headers.traceparent).toBe(seenTp);
+    expect(seen.value).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(r.headers.traceparent).toBe(seen.value);
+  });
+
+  it('tells the router until when it waits: a deadline header of now plus its timeout', async () => {
+    const seen = captureHeader('Switchboard-Deadline');
+    const before = Date.now();
+    expect((await ask(app({ timeoutMs: 4000 }), { text: 'hi' })).statusCode).toBe(200);
+    const deadline = Number(seen.value);
+    expect(deadline).toBeGreaterThanOrEqual(before + 4000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 4000);
+  });
+
+  it('maps a request nobody answers to 503 agent_unavailable by the client error type', async () => {
+    responder?.unsubscribe();
+    responder = undefined;
+    await nc.flush();
+    const r = await ask(app(), { text: 'hi' });
+    expect(r.statusCode).toBe(503);
+    expect(r.json()).toMatchObject({
+      ok: false,
+      error: { code: 'agent_unavailable', message: 'no router is available' },
+    });
   });
 
   it('answers 202 for queued', async () => {

@@ -1,6 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  NoRespondersError,
+  headers as natsHeaders,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
 import {
   AskReply,
   type AskReplyError,
@@ -9,12 +17,13 @@ import {
   ErrorCodes,
   encodeJson,
   errorReply,
-  HeaderNames,
+  Failure,
   Limits,
   SessionId,
   Subjects,
   SwitchboardError,
   toSessionView,
+  writeContext,
 } from '@switchboard/contracts';
 import {
   formatTraceparent,
@@ -58,20 +67,22 @@ function keyMatches(given: string, keys: readonly string[]): boolean {
   });
 }
 
-/** Maps a failed NATS request to a typed error. */
-function natsFailure(err: unknown): SwitchboardError {
-  if (err instanceof SwitchboardError) return err;
-  const text =
-    err instanceof Error
-      ? `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? '')}`
-      : '';
-  if (/no responders|503/i.test(text)) {
-    return new SwitchboardError('agent_unavailable', 'no router is available', { cause: err });
+/** Maps a failed NATS request to a typed error, by the client's error types (never by message text). */
+function natsFailure(err: unknown): SwitchboardError | Failure {
+  if (err instanceof SwitchboardError || err instanceof Failure) return err;
+  if (err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders())) {
+    return new Failure('no_responders', 'no router is available', { cause: err });
   }
-  if (/timeout/i.test(text))
-    return new SwitchboardError('timeout', 'no answer within the deadline', { cause: err });
-  if (/closed|disconnect|connection/i.test(text)) {
-    return new SwitchboardError('agent_unavailable', 'the message bus is unavailable', { cause: err });
+  if (err instanceof TimeoutError) {
+    return new Failure('deadline_passed', 'no answer within the deadline', { cause: err });
+  }
+  if (
+    err instanceof RequestError ||
+    err instanceof ClosedConnectionError ||
+    err instanceof DrainingConnectionError ||
+    err instanceof ConnectionError
+  ) {
+    return new Failure('bus_unavailable', 'the message bus is unavailable', { cause: err });
   }
   return new SwitchboardError('internal', 'request failed', { cause: err });
 }
@@ -161,13 +172,17 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       }
       const body = decodeAskRequest(req.body as Buffer, { plainText: false });
       if (deps.isConnected && !deps.isConnected()) {
-        throw new SwitchboardError('agent_unavailable', 'the message bus is unavailable; retry shortly', {
+        throw new Failure('bus_unavailable', 'the message bus is unavailable; retry shortly', {
           retryAfterMs: 1000,
         });
       }
       const h = natsHeaders();
-      h.set(HeaderNames.requestId, requestId);
-      h.set(HeaderNames.traceparent, (req as { traceparent?: string }).traceparent!);
+      // The router passes the deadline on with the task: past it, the agent does not run the turn.
+      writeContext(h, {
+        requestId,
+        traceparent: (req as { traceparent?: string }).traceparent!,
+        deadline: Date.now() + deps.timeoutMs,
+      });
       const msg = await deps.natsGuard
         .execute(() =>
           deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }),
@@ -197,7 +212,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const id = SessionId.safeParse(req.params.id);
       if (!id.success) throw new SwitchboardError('invalid_request', 'invalid session id');
       if (deps.isConnected && !deps.isConnected()) {
-        throw new SwitchboardError('agent_unavailable', 'the message bus is unavailable; retry shortly');
+        throw new Failure('bus_unavailable', 'the message bus is unavailable; retry shortly');
       }
       const stored = await deps.natsGuard
         .execute(() => deps.store.get(id.data))

@@ -1,7 +1,7 @@
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createKvMirror } from '@switchboard/agent-kit';
-import { decodeJson, encodeJson, parseWith, SwitchboardError } from '@switchboard/contracts';
+import { decodeJson, encodeJson, Failure, parseWith } from '@switchboard/contracts';
 import { isRevisionConflict } from '@switchboard/runtime';
 import { companyHolidays, defaultLeaveRecord, demoEmployees, demoLeaveRecords } from './data/demo.js';
 import { yearOf } from './domain/calendar.js';
@@ -70,7 +70,7 @@ export function createHrStore(kv: KV, opts: { today: () => string }) {
     const mirrored = directory.get(HrKeys.directory)?.value;
     if (mirrored) return mirrored;
     const value = liveValue(await kv.get(HrKeys.directory));
-    if (!value) throw new SwitchboardError('agent_unavailable', 'the HR directory is not loaded yet');
+    if (!value) throw new Failure('not_ready', 'the HR directory is not loaded yet');
     return parseDirectory(value);
   };
 
@@ -124,13 +124,9 @@ export function createHrStore(kv: KV, opts: { today: () => string }) {
           if (!isRevisionConflict(err)) throw err;
         }
       }
-      throw new SwitchboardError(
-        'agent_unavailable',
-        'the leave record is being changed by others; try again',
-        {
-          retryAfterMs: 200,
-        },
-      );
+      throw new Failure('contended', 'the leave record is being changed by others; try again', {
+        retryAfterMs: 200,
+      });
     },
 
     /** The company holidays of `year`, computed and stored on first use of a year. */

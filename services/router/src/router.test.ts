@@ -259,6 +259,22 @@ describe('router on agents.ask', () => {
     );
   });
 
+  it("passes the caller's deadline on to a live task, and none to a queued one (nobody waits for it)", async () => {
+    const deadline = Date.now() + 30_000;
+    const h = headers();
+    h.set(HeaderNames.deadline, String(deadline));
+    nc.publish('agents.ask', 'hr with a deadline', { headers: h, reply: '_INBOX.deadline' });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lastTask('hr')).headers.get(HeaderNames.deadline)).toBe(String(deadline));
+    agents = [view('hr', 0), view('finance', 0)];
+    const r = await nc.request('agents.ask', 'hr while down', { timeout: 2000, headers: h });
+    expect(r.json()).toMatchObject({ status: 'queued', agent: 'hr' });
+    const queued = await lastTask('hr');
+    expect(queued.task.text).toBe('hr while down');
+    expect(queued.headers.get(HeaderNames.deadline)).toBe('');
+  });
+
   it('keeps the request id from the caller on the task', async () => {
     const h = headers();
     h.set(HeaderNames.requestId, 'caller-req-1');

@@ -4,6 +4,7 @@ import {
   type AskReply,
   type AskRequest,
   decodeAskRequest,
+  Failure,
   type Session,
   SwitchboardError,
   type Task,
@@ -93,13 +94,16 @@ export function createRouteHandler(deps: RouterDeps) {
     await deps.publishGuard
       .execute(() =>
         publishTask(deps.js, task, {
-          replyTo: live ? msg.reply : undefined,
+          // Only a caller that waits has a reply subject and a deadline; a queued task has neither.
+          ...(live && msg.reply ? { replyTo: msg.reply } : {}),
+          ...(live && ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
           traceparent: ctx.traceparent,
+          ...(task.userId ? { userId: task.userId } : {}),
         }),
       )
       .catch((err: unknown) => {
-        if (err instanceof SwitchboardError) throw err;
-        throw new SwitchboardError('agent_unavailable', 'the task store is unavailable; retry shortly', {
+        if (err instanceof SwitchboardError || err instanceof Failure) throw err;
+        throw new Failure('task_store_unavailable', 'the task store is unavailable; retry shortly', {
           cause: err,
           retryAfterMs: 1000,
         });

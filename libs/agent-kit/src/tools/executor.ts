@@ -1,5 +1,6 @@
-import { type ErrorCode, isSwitchboardError, issuesOf } from '@switchboard/contracts';
+import { type ErrorCode, isFailure, isSwitchboardError, issuesOf, wireCode } from '@switchboard/contracts';
 import type { Guard, Logger, Metrics } from '@switchboard/runtime';
+import type { z } from 'zod';
 import type { Tool, ToolContext } from './types.js';
 
 /** A tool's result: its validated output, or a typed error the engine can show or send to the LLM. */
@@ -39,12 +40,8 @@ function redact(input: unknown): unknown {
   return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, PERSONAL.has(k) ? '[redacted]' : v]));
 }
 
-/**
- * Runs tools by name: validates input with the tool's zod schema first, runs with a timeout,
- * validates the output, and turns every failure into a {@link ToolResult} error: an unknown tool,
- * invalid input or a throwing tool never kills the task. Every call is logged and counted.
- */
-export function createToolExecutor(opts: {
+/** Settings of {@link createToolExecutor}. */
+interface ToolExecutorOptions {
   agent: string;
   tools: readonly Tool[];
   metrics?: Metrics | undefined;
@@ -67,21 +64,35 @@ export function createToolExecutor(opts: {
    * a tool whose output has drifted from its schema, and any failed check fails that call.
    */
   outputChecks?: OutputChecks | undefined;
-}) {
-  const debug = () => opts.log?.isLevelEnabled('debug') ?? true;
+}
+
+/** How an executor runs each call and accounts for it: what every step of a call shares. */
+interface CallSettings {
+  /** Runs the tool when set (its timeout then applies); else the call is bounded by `timeoutMs`. */
+  guard: Guard | undefined;
+  timeoutMs: number;
+  /** Whether this call's output is checked against the tool's output schema. */
+  checksOutput(tool: string): boolean;
+  /** Counts a call in `switchboard_tool_calls_total`. */
+  count(tool: string, outcome: string): void;
+  debugEnabled(): boolean;
+}
+
+/**
+ * Runs tools by name: validates input with the tool's zod schema first, runs with a timeout,
+ * validates the output, and turns every failure into a {@link ToolResult} error: an unknown tool,
+ * invalid input or a throwing tool never kills the task. Every call is logged and counted.
+ */
+export function createToolExecutor(opts: ToolExecutorOptions) {
   const byName = new Map(opts.tools.map((t) => [t.name, t]));
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  const checkAll = (opts.outputChecks ?? 'all') === 'all';
-  const calls = new Map<string, number>();
-  /** Whether this call's output is checked (counts the tool's calls in `sample` mode). */
-  const checkOutput = (name: string): boolean => {
-    if (checkAll) return true;
-    const n = (calls.get(name) ?? 0) + 1;
-    calls.set(name, n);
-    return n <= SAMPLE_FIRST || n % SAMPLE_EVERY === 0;
+  const call: CallSettings = {
+    guard: opts.guard,
+    timeoutMs: opts.timeoutMs ?? 5000,
+    checksOutput: outputSampler(opts.outputChecks),
+    count: (tool, outcome) => opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome }),
+    // Without the agent's logger the level is unknown: build the line and let `ctx.log` decide.
+    debugEnabled: () => opts.log?.isLevelEnabled('debug') ?? true,
   };
-  const count = (tool: string, outcome: string) =>
-    opts.metrics?.toolCalls.inc({ agent: opts.agent, tool, outcome });
 
   return {
     tools: opts.tools,
@@ -91,74 +102,130 @@ export function createToolExecutor(opts: {
     async execute(name: string, rawInput: unknown, ctx: ToolContext): Promise<ToolResult> {
       const tool = byName.get(name);
       if (!tool) {
-        count('unknown', 'unknown_tool');
+        call.count('unknown', 'unknown_tool');
         return { ok: false, tool: name, error: { code: 'unknown_tool', message: `no tool named ${name}` } };
       }
       const parsed = tool.input.safeParse(rawInput);
-      if (!parsed.success) {
-        count(name, 'invalid_request');
-        ctx.log.info({ tool: name, input: redact(rawInput) }, 'tool input refused');
-        return {
-          ok: false,
-          tool: name,
-          error: {
-            code: 'invalid_request',
-            message: `invalid input for ${name}`,
-            details: issuesOf(parsed.error),
-          },
-        };
-      }
-      const started = Date.now();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const output = opts.guard
-          ? await opts.guard.execute(() => tool.run(parsed.data, ctx))
-          : await Promise.race([
-              tool.run(parsed.data, ctx),
-              new Promise<never>((_, reject) => {
-                timer = setTimeout(() => reject(new ToolTimeout(name, timeoutMs)), timeoutMs);
-              }),
-            ]);
-        if (checkOutput(name)) {
-          const checked = tool.output.safeParse(output);
-          if (!checked.success) throw new Error(`${name} returned output that does not match its schema`);
-          // Unchecked outputs go out as they are, so no output may rely on the parse dropping keys.
-          const extra = extraKey(output, checked.data);
-          if (extra) throw new Error(`${name} returned ${extra}, which its output schema does not have`);
-        }
-        count(name, 'ok');
-        if (debug())
-          ctx.log.debug({ tool: name, input: redact(parsed.data), ms: Date.now() - started }, 'tool called');
-        return { ok: true, tool: name, output };
-      } catch (err) {
-        if (err instanceof ToolTimeout) {
-          count(name, 'timeout');
-          return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
-        }
-        if (isSwitchboardError(err) && err.code === 'timeout' && opts.guard) {
-          count(name, 'timeout');
-          return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
-        }
-        if (isSwitchboardError(err)) {
-          count(name, err.code);
-          ctx.log.info({ tool: name, code: err.code }, 'tool refused');
-          const error: { code: ErrorCode; message: string; details?: unknown } = {
-            code: err.code,
-            message: err.message,
-          };
-          if (err.details !== undefined) error.details = err.details;
-          return { ok: false, tool: name, error };
-        }
-        count(name, 'error');
-        ctx.log.error({ err, tool: name }, 'tool failed');
-        return { ok: false, tool: name, error: { code: 'tool_failed', message: `${name} failed` } };
-      } finally {
-        clearTimeout(timer);
-      }
+      if (!parsed.success) return refuseInput(name, rawInput, parsed.error, ctx, call);
+      return runTool(tool, parsed.data, ctx, call);
     },
   };
 }
 export type ToolExecutor = ReturnType<typeof createToolExecutor>;
+
+/**
+ * Which calls have their output checked: every one in `all` mode; in `sample` mode, counted per
+ * tool, the first {@link SAMPLE_FIRST} and then one in {@link SAMPLE_EVERY}.
+ */
+function outputSampler(mode: OutputChecks = 'all'): (tool: string) => boolean {
+  if (mode === 'all') return () => true;
+  const calls = new Map<string, number>();
+  return (tool) => {
+    const n = (calls.get(tool) ?? 0) + 1;
+    calls.set(tool, n);
+    return n <= SAMPLE_FIRST || n % SAMPLE_EVERY === 0;
+  };
+}
+
+/** The result of a call whose input does not match the tool's input schema: the LLM may fix it. */
+function refuseInput(
+  name: string,
+  rawInput: unknown,
+  error: z.ZodError,
+  ctx: ToolContext,
+  call: CallSettings,
+): ToolResult {
+  call.count(name, 'invalid_request');
+  ctx.log.info({ tool: name, input: redact(rawInput) }, 'tool input refused');
+  return {
+    ok: false,
+    tool: name,
+    error: { code: 'invalid_request', message: `invalid input for ${name}`, details: issuesOf(error) },
+  };
+}
+
+/** Runs a tool on its validated input, checks its output, and turns any failure into a result. */
+async function runTool(
+  tool: Tool,
+  input: unknown,
+  ctx: ToolContext,
+  call: CallSettings,
+): Promise<ToolResult> {
+  const { name } = tool;
+  const started = Date.now();
+  try {
+    const output = await runBounded(tool, input, ctx, call);
+    if (call.checksOutput(name)) checkOutput(tool, output);
+    call.count(name, 'ok');
+    if (call.debugEnabled())
+      ctx.log.debug({ tool: name, input: redact(input), ms: Date.now() - started }, 'tool called');
+    return { ok: true, tool: name, output };
+  } catch (err) {
+    return failedCall(name, err, ctx, call);
+  }
+}
+
+/** Runs the tool behind the guard (its timeout and breaker apply), or else within `timeoutMs`. */
+async function runBounded(
+  tool: Tool,
+  input: unknown,
+  ctx: ToolContext,
+  call: CallSettings,
+): Promise<unknown> {
+  if (call.guard) return call.guard.execute(() => tool.run(input, ctx));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      tool.run(input, ctx),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ToolTimeout(tool.name, call.timeoutMs)), call.timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Throws when `output` does not match the tool's output schema or has a key the schema lacks. */
+function checkOutput(tool: Tool, output: unknown): void {
+  const checked = tool.output.safeParse(output);
+  if (!checked.success) throw new Error(`${tool.name} returned output that does not match its schema`);
+  // Unchecked outputs go out as they are, so no output may rely on the parse dropping keys.
+  const extra = extraKey(output, checked.data);
+  if (extra) throw new Error(`${tool.name} returned ${extra}, which its output schema does not have`);
+}
+
+/**
+ * The result of a call that threw: a timeout (the executor's own, or the guard's), a transient
+ * failure of a dependency (`Failure`, shown with its wire code), a refusal the tool meant (a `SwitchboardError` keeps its code and details), or a bug (`tool_failed`,
+ * logged as an error, its message kept from the LLM).
+ */
+function failedCall(name: string, err: unknown, ctx: ToolContext, call: CallSettings): ToolResult {
+  if (err instanceof ToolTimeout || isFailure(err, 'dependency_timeout')) {
+    call.count(name, 'timeout');
+    return { ok: false, tool: name, error: { code: 'tool_timeout', message: err.message } };
+  }
+  if (isFailure(err)) {
+    // A transient failure of what the tool depends on (circuit open, data not loaded, contention).
+    const code = wireCode(err.kind);
+    call.count(name, code);
+    ctx.log.warn({ tool: name, kind: err.kind }, 'tool could not run now');
+    return { ok: false, tool: name, error: { code, message: err.message } };
+  }
+  if (isSwitchboardError(err)) {
+    call.count(name, err.code);
+    ctx.log.info({ tool: name, code: err.code }, 'tool refused');
+    const error: { code: ErrorCode; message: string; details?: unknown } = {
+      code: err.code,
+      message: err.message,
+    };
+    if (err.details !== undefined) error.details = err.details;
+    return { ok: false, tool: name, error };
+  }
+  call.count(name, 'error');
+  ctx.log.error({ err, tool: name }, 'tool failed');
+  return { ok: false, tool: name, error: { code: 'tool_failed', message: `${name} failed` } };
+}
 
 /**
  * The path of the first key of `raw` that a schema parse dropped (it is not in `parsed`), or

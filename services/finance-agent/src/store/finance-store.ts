@@ -1,5 +1,5 @@
 import { type KV, Kvm } from '@nats-io/kv';
-import { encodeJson, SwitchboardError } from '@switchboard/contracts';
+import { encodeJson, Failure, SwitchboardError } from '@switchboard/contracts';
 import { isRevisionConflict, type Logger, type NatsConnection } from '@switchboard/runtime';
 import type { z } from 'zod';
 import { demoData } from '../data/demo.js';
@@ -191,9 +191,7 @@ export function createFinanceStore(kv: KV): FinanceStore {
           await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
         }
       }
-      throw new SwitchboardError('internal', `budget of ${c.department} is busy; try again`, {
-        retryable: true,
-      });
+      throw new Failure('contended', `budget of ${c.department} is busy; try again`);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
-import { HeaderNames, Names, SwitchboardError, type Task } from '@switchboard/contracts';
+import { HeaderNames, Names, SwitchboardError, type Task, type TurnRecorded } from '@switchboard/contracts';
 import {
   createLogger,
   createMetrics,
@@ -11,13 +11,14 @@ import {
   InFlight,
   newId,
   publishTask,
+  readTurns,
   type SessionStore,
 } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { watchMaxDeliveries } from './dead-letter.js';
-import type { Engine } from './engine.js';
-import { startTaskWorker } from './task-worker.js';
+import { watchMaxDeliveries } from '../dead-letter.js';
+import type { Engine } from '../engine.js';
+import { startTaskWorker } from './worker.js';
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -114,18 +115,24 @@ async function consumerIdle() {
   }
 }
 
-async function events(subject: string) {
+/** The events in `AGENT_EVENTS` on `subject` (on any subject when it is not given). */
+async function events(subject?: string) {
   const out: Record<string, unknown>[] = [];
   const info = await jsm.streams.info(Names.eventsStream);
   for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
     const m = await jsm.streams.getMessage(Names.eventsStream, { seq }).catch(() => null);
-    if (m && m.subject === subject) out.push(m.json());
+    if (m && (subject === undefined || m.subject === subject)) out.push(m.json());
   }
   return out;
 }
 
+/** The turns of task `taskId` in the change feed of the sessions bucket, read by a new watch. */
+async function recorded(taskId: string): Promise<TurnRecorded[]> {
+  return (await readTurns(nc)).filter((t) => t.taskId === taskId);
+}
+
 describe('task worker', () => {
-  it('answers on the reply subject, stores both turns, publishes the event, then acks', async () => {
+  it('answers on the reply subject, stores both turns (the turn event: no other write), then acks', async () => {
     const t = task('how many days?', { userId: 'alice' });
     const reply = await send(t);
     expect(reply).toMatchObject({
@@ -143,8 +150,11 @@ describe('task worker', () => {
       ['agent', 'answer to how many days?'],
     ]);
     await consumerIdle();
-    const answered = (await events('events.task.answered')).filter((e) => e.taskId === t.taskId);
-    expect(answered).toHaveLength(1);
+    expect(await recorded(t.taskId)).toMatchObject([
+      { sessionId: t.sessionId, agent: 'hr', userId: 'alice', status: 'answered', opened: true },
+    ]);
+    // A turn that changes no data publishes no event.
+    expect((await events()).filter((e) => e.taskId === t.taskId)).toEqual([]);
   });
 
   it('is idempotent by task id: a replayed task re-sends the same answer and records nothing twice', async () => {
@@ -158,7 +168,38 @@ describe('task worker', () => {
     expect(s.turns.filter((x) => x.taskId === t.taskId)).toHaveLength(2);
     await consumerIdle();
     expect((await events('events.hr.leave_requested')).filter((e) => e.taskId === t.taskId)).toHaveLength(1);
-    expect((await events('events.task.answered')).filter((e) => e.taskId === t.taskId)).toHaveLength(1);
+    expect((await events()).filter((e) => e.taskId === t.taskId)).toHaveLength(1);
+    expect(await recorded(t.taskId)).toHaveLength(1);
+  });
+
+  it('publishes the domain events of a turn again when its task reruns after the session write', async () => {
+    // As if an instance wrote the answer (with its events) and died before publishing them.
+    const t = task('book friday off', { newSession: false });
+    const at = new Date().toISOString();
+    await store.create({
+      sessionId: t.sessionId,
+      agent: 'hr',
+      status: 'open',
+      createdAt: at,
+      updatedAt: at,
+      turns: [
+        { role: 'user', text: t.text, at, taskId: t.taskId },
+        {
+          role: 'agent',
+          text: 'booked',
+          at,
+          taskId: t.taskId,
+          status: 'answered',
+          events: [{ kind: 'leave_requested', data: { days: 1 } }],
+        },
+      ],
+    });
+    const before = calls.length;
+    expect(await send(t)).toMatchObject({ ok: true, text: 'booked' });
+    await consumerIdle();
+    expect(calls.length).toBe(before); // not run again
+    const mine = (await events('events.hr.leave_requested')).filter((e) => e.taskId === t.taskId);
+    expect(mine).toMatchObject([{ eventId: `${t.taskId}.hr.leave_requested.0`, data: { days: 1 } }]);
   });
 
   it('continues a session with history and closes it on END', async () => {
@@ -166,9 +207,11 @@ describe('task worker', () => {
     await send(t1);
     const r2 = await send(task('second', { sessionId: t1.sessionId, newSession: false }));
     expect(r2.status).toBe('answered');
-    const r3 = await send(task('END', { sessionId: t1.sessionId, newSession: false }));
+    const t3 = task('END', { sessionId: t1.sessionId, newSession: false });
+    const r3 = await send(t3);
     expect(r3).toMatchObject({ status: 'ended' });
     expect((await store.get(t1.sessionId))!.session.status).toBe('ended');
+    expect(await recorded(t3.taskId)).toMatchObject([{ status: 'ended', opened: false }]);
     const r4 = await send(task('again', { sessionId: t1.sessionId, newSession: false }));
     expect(r4).toMatchObject({ ok: false, error: { code: 'session_closed' } });
     await consumerIdle();
