@@ -129,6 +129,8 @@ const serviceEnv = (url, extra) => ({
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   ANTHROPIC_API_KEY: undefined,
   ANTHROPIC_BASE_URL: undefined,
+  // The bench measures throughput: the gateway's per-caller rate limit would cap it.
+  GATEWAY_RATE_LIMIT_MAX: '0',
   ...extra,
 });
 

@@ -2,6 +2,13 @@
 // services import it only when an API key is set.
 export type { default as Anthropic } from '@anthropic-ai/sdk';
 export { createAnthropicClient } from './client.js';
-export { classifyLlmError, LlmError, type LlmFailureKind } from './failure.js';
+export {
+  type ClassifyOptions,
+  classifyLlmError,
+  LlmError,
+  type LlmFailureKind,
+  maxUpstreamMessageChars,
+  redactSecrets,
+} from './failure.js';
 export { createLlm, type Llm, type LlmCallOptions, type LlmOptions, type LlmRequest } from './llm.js';
 export { retryAfterMs } from './retry-after.js';

@@ -13,7 +13,7 @@ import {
   retry,
   sleep,
 } from '@switchboard/runtime';
-import { classifyLlmError, LlmError } from './failure.js';
+import { type ClassifyOptions, classifyLlmError, LlmError, redactSecrets } from './failure.js';
 
 type Message = Anthropic.Messages.Message;
 /** A Messages request without `model`: the layer's model is used. */
@@ -68,10 +68,10 @@ export interface Llm {
 const maxCoolDownMs = 60_000;
 
 /** The guard's own failures as LLM failures: its deadline, its open circuit. */
-function fromGuard(err: unknown): LlmError {
+function fromGuard(err: unknown, secrets: ClassifyOptions['secrets']): LlmError {
   if (isFailure(err, 'dependency_timeout')) return new LlmError('timeout', err.message, { cause: err });
   if (isFailure(err, 'circuit_open')) return new LlmError('circuit_open', err.message, { cause: err });
-  return classifyLlmError(err);
+  return classifyLlmError(err, { secrets });
 }
 
 /**
@@ -125,6 +125,8 @@ export function createLlm(opts: LlmOptions): Llm {
   if (metrics) primeLlmRequests(metrics, model);
   const count = (outcome: LlmOutcome) => metrics?.llmRequests.inc({ model, outcome });
   let coolUntil = 0;
+  // The client's own credentials: cut out of any error message that echoes them.
+  const secrets = [client.apiKey, client.authToken];
 
   const attempt = async <T>(request: LlmRequest, o: LlmCallOptions<T>): Promise<T> => {
     const started = Date.now();
@@ -135,13 +137,13 @@ export function createLlm(opts: LlmOptions): Llm {
         try {
           return await client.messages.create({ ...request, model }, { signal: both.signal, maxRetries: 0 });
         } catch (err) {
-          throw classifyLlmError(err);
+          throw classifyLlmError(err, { secrets });
         } finally {
           both.dispose();
         }
       });
     } catch (err) {
-      const failure = fromGuard(err);
+      const failure = fromGuard(err, secrets);
       if (failure.kind !== 'circuit_open') recordLlmCall(metrics, model, started);
       if (failure.retryAfterMs !== undefined) {
         coolUntil = Math.max(coolUntil, Date.now() + Math.min(failure.retryAfterMs, maxCoolDownMs));
@@ -160,7 +162,8 @@ export function createLlm(opts: LlmOptions): Llm {
       return out;
     } catch (cause) {
       count('invalid_output');
-      throw new LlmError('invalid_output', `unusable LLM answer: ${(cause as Error)?.message}`, { cause });
+      const why = redactSecrets(String((cause as Error)?.message), secrets);
+      throw new LlmError('invalid_output', `unusable LLM answer: ${why}`, { cause });
     }
   };
 

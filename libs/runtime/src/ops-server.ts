@@ -4,10 +4,13 @@ import type { Registry } from 'prom-client';
 /** What the ops endpoints need to know about the service. */
 export interface OpsState {
   registry: Registry;
-  /** True once NATS is connected and provisioning is done, and while the service takes work. */
+  /**
+   * True once NATS is connected and provisioning is done, while the service takes work and every
+   * stream, bucket and consumer it needs exists.
+   */
   isReady: () => boolean;
-  /** Extra readiness detail for `/readyz`. */
-  readiness?: () => Record<string, unknown>;
+  /** Extra readiness detail for `/readyz`: the runtime's `Readiness` (connection, what is missing, reason). */
+  readiness?: () => object;
 }
 
 /** Adds `/metrics`, `/healthz` and `/readyz` to a Fastify app (the gateway's, or an ops-only one). */
@@ -23,11 +26,14 @@ export function registerOpsRoutes(app: FastifyInstance, state: OpsState): void {
   });
 }
 
-/** An ops-only HTTP server on `port` (0 picks a free one). Resolves once it listens. */
+/**
+ * An ops-only HTTP server on `host:port` (0 picks a free port). Resolves once it listens. The host
+ * is loopback unless given (a service passes its `OPS_HOST`): ops endpoints are not for the world.
+ */
 export async function startOpsServer(
   port: number,
   state: OpsState,
-  host = '0.0.0.0',
+  host = '127.0.0.1',
 ): Promise<{ app: FastifyInstance; port: number; close: () => Promise<void> }> {
   const app = Fastify({ logger: false });
   registerOpsRoutes(app, state);
