@@ -54,6 +54,7 @@ describe('Prometheus configuration (promtool)', () => {
         'SwitchboardBreakerOpen',
         'SwitchboardConsumerPendingGrowing',
         'SwitchboardDeadLetters',
+        'SwitchboardDependencyMissing',
         'SwitchboardHighErrorRatio',
         'SwitchboardServiceDown',
       ]),

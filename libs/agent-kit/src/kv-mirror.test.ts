@@ -105,4 +105,26 @@ describe('kv mirror', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(mirror.get('n.y')).toBeUndefined();
   });
+
+  it('after its bucket is deleted and created again, a reset follows the new bucket from revision 1', async () => {
+    const name = `mirror_${++buckets}`;
+    const kv = await new Kvm(nc).create(name, { history: 1 });
+    for (let i = 1; i <= 5; i++) await kv.put('n.z', enc.encode(String(i)));
+    const mirror = createKvMirror(kv, 'n.>', parseNumber);
+    try {
+      expect(await until(mirror, 'n.z', (e) => e?.value === 5)).toEqual({ value: 5, revision: 5 });
+      await kv.destroy();
+      await new Kvm(nc).create(name, { history: 1 });
+      // The handle still works on the new stream, whose revisions start again at 1.
+      expect(await kv.put('n.z', enc.encode('42'))).toBe(1);
+      mirror.reset();
+      expect(mirror.get('n.z')).toBeUndefined();
+      expect(await until(mirror, 'n.z', (e) => e?.value === 42)).toEqual({ value: 42, revision: 1 });
+      // And it keeps following it.
+      const revision = await kv.put('n.w', enc.encode('7'));
+      expect(await until(mirror, 'n.w', (e) => e?.value === 7)).toEqual({ value: 7, revision });
+    } finally {
+      mirror.stop();
+    }
+  });
 });

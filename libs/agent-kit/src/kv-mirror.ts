@@ -18,6 +18,11 @@ export interface KvMirror<T> {
   saw(key: string, value: T | null, revision: number): void;
   /** Stops the watch for good: later reads answer nothing (the caller reads the bucket). */
   stop(): void;
+  /**
+   * Forgets everything and stops the watch; the next read starts a new one. For a bucket that was
+   * deleted and created again: its revisions start over, and a watch of the old stream is stuck.
+   */
+  reset(): void;
 }
 
 /** A value that failed to parse: the mirror does not answer for it (the bucket read reports it). */
@@ -47,6 +52,8 @@ class WatchedMirror<T> implements KvMirror<T> {
   /** Stopped for good: reads no longer restart the watch. */
   private stopped = false;
   private stopWatch: (() => void) | undefined;
+  /** Counts resets: a watch of an earlier generation no longer touches the state. */
+  private generation = 0;
 
   constructor(
     private readonly kv: KV,
@@ -71,6 +78,16 @@ class WatchedMirror<T> implements KvMirror<T> {
     this.stopWatch?.();
   }
 
+  reset(): void {
+    this.generation++;
+    const stopWatch = this.stopWatch;
+    this.stopWatch = undefined;
+    this.entries.clear();
+    this.loaded = false;
+    this.watching = false;
+    stopWatch?.();
+  }
+
   private record(key: string, value: Held<T>, revision: number): void {
     const known = this.entries.get(key);
     // A write this process made may be recorded before the watch delivers it, or a newer one.
@@ -79,13 +96,19 @@ class WatchedMirror<T> implements KvMirror<T> {
 
   /** Follows the watch until it ends; the next read then starts a new one. */
   private async watch(): Promise<void> {
+    const generation = this.generation;
+    const current = () => generation === this.generation;
     this.watching = true;
     try {
       const updates = await this.kv.watch({ key: this.filter });
+      // `stop()` or `reset()` may have come while the watch was being set up.
+      if (this.stopped || !current()) {
+        updates.stop();
+        return;
+      }
       this.stopWatch = () => updates.stop();
-      // `stop()` may have come while the watch was being set up.
-      if (this.stopped) updates.stop();
       for await (const e of updates) {
+        if (!current()) break;
         this.record(e.key, this.held(e), e.revision);
         // The watch flags the last of the initial values (and every later change) as an update.
         if (e.isUpdate) this.loaded = true;
@@ -93,9 +116,11 @@ class WatchedMirror<T> implements KvMirror<T> {
     } catch {
       // The connection closed or the bucket went away: reads go to the bucket until a restart.
     } finally {
-      this.loaded = false;
-      this.watching = false;
-      this.stopWatch = undefined;
+      if (current()) {
+        this.loaded = false;
+        this.watching = false;
+        this.stopWatch = undefined;
+      }
     }
   }
 

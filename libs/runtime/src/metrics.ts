@@ -126,6 +126,18 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['agent', 'event'] as const,
       registers,
     }),
+    dependencyMissing: new Gauge({
+      name: 'switchboard_dependency_missing',
+      help: 'A stream, bucket or consumer the service needs: 1 while it is missing (/readyz fails), else 0.',
+      labelNames: ['kind', 'name'] as const,
+      registers,
+    }),
+    dependencyRecreated: new Counter({
+      name: 'switchboard_dependency_recreated_total',
+      help: 'Streams, buckets and consumers this service found missing and created again.',
+      labelNames: ['kind', 'name'] as const,
+      registers,
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -107,4 +107,37 @@ describe('hr store', () => {
       await other.close();
     }
   });
+
+  it('after its bucket is deleted and created again, restore seeds it and its copies follow the new one', async () => {
+    const bucket = testBucket();
+    const store = await openHrStore(hr.nc, { today, bucket });
+    try {
+      await store.changeLeave('alice', (r) => ({ next: { ...r, annualDays: 77 }, result: null }));
+      for (let i = 0; i < 200 && (await store.leave('alice')).annualDays !== 77; i++) {
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      // The bucket is deleted (its data with it) and created again empty.
+      await store.kv.destroy();
+      await new Kvm(hr.nc).create(bucket, { history: 1 });
+      await store.restore();
+      expect((await store.employees()).map((e) => e.id)).toEqual(expect.arrayContaining(['alice', 'bob']));
+      // The demo record again, not the copy of the deleted one.
+      expect((await store.leave('alice')).annualDays).not.toBe(77);
+      await store.changeLeave('alice', (r) => ({ next: { ...r, annualDays: 55 }, result: null }));
+      expect((await store.leave('alice')).annualDays).toBe(55);
+      // A write by another instance reaches the copy through the new watch.
+      const rec = await store.leave('alice');
+      await new Kvm(hr.nc)
+        .open(bucket)
+        .then((kv) => kv.put(HrKeys.leave('alice'), encodeJson({ ...rec, annualDays: 12 })));
+      let seen = 0;
+      for (let i = 0; i < 200 && seen !== 12; i++) {
+        seen = (await store.leave('alice')).annualDays;
+        if (seen !== 12) await new Promise((done) => setTimeout(done, 10));
+      }
+      expect(seen).toBe(12);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -1,14 +1,14 @@
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createKvMirror } from '@switchboard/agent-kit';
-import { decodeJson, encodeJson, Failure, parseWith } from '@switchboard/contracts';
-import { isRevisionConflict } from '@switchboard/runtime';
+import { decodeJson, encodeJson, Failure, Names, parseWith } from '@switchboard/contracts';
+import { agentDataBucketConfig, isRevisionConflict } from '@switchboard/runtime';
 import { companyHolidays, defaultLeaveRecord, demoEmployees, demoLeaveRecords } from './data/demo.js';
 import { yearOf } from './domain/calendar.js';
 import { Directory, type Employee, HolidayList, LeaveRecord } from './domain/schemas.js';
 
-/** The KV bucket holding the HR data set. */
-export const HR_BUCKET = 'hr_data';
+/** The KV bucket holding the HR data set (`hr_data`). */
+export const HR_BUCKET = Names.agentDataBucket('hr');
 
 /** Keys of the bucket. */
 export const HrKeys = {
@@ -74,6 +74,19 @@ export function createHrStore(kv: KV, opts: { today: () => string }) {
     return parseDirectory(value);
   };
 
+  /** Loads the demo data set into keys that do not exist yet. */
+  const seed = async (): Promise<void> => {
+    const today = opts.today();
+    const year = yearOf(today);
+    await createIfAbsent(kv, HrKeys.directory, { employees: [...demoEmployees] } satisfies Directory);
+    await Promise.all([
+      ...demoLeaveRecords(today).map((r) => createIfAbsent(kv, HrKeys.leave(r.employeeId), r)),
+      ...[year, year + 1].map((y) =>
+        createIfAbsent(kv, HrKeys.holidays(y), { year: y, holidays: companyHolidays(y) }),
+      ),
+    ]);
+  };
+
   return {
     kv,
     employees,
@@ -82,17 +95,15 @@ export function createHrStore(kv: KV, opts: { today: () => string }) {
       directory.stop();
       leaveRecords.stop();
     },
-    /** Loads the demo data set into keys that do not exist yet. */
-    async seed(): Promise<void> {
-      const today = opts.today();
-      const year = yearOf(today);
-      await createIfAbsent(kv, HrKeys.directory, { employees: [...demoEmployees] } satisfies Directory);
-      await Promise.all([
-        ...demoLeaveRecords(today).map((r) => createIfAbsent(kv, HrKeys.leave(r.employeeId), r)),
-        ...[year, year + 1].map((y) =>
-          createIfAbsent(kv, HrKeys.holidays(y), { year: y, holidays: companyHolidays(y) }),
-        ),
-      ]);
+    seed,
+    /**
+     * After the bucket was deleted and created again: drops the in-memory copies (their watches
+     * follow the old stream, and revisions start over) and seeds the demo data set again.
+     */
+    async restore(): Promise<void> {
+      directory.reset();
+      leaveRecords.reset();
+      await seed();
     },
 
     async employee(id: string): Promise<Employee | undefined> {
@@ -147,7 +158,10 @@ export async function openHrStore(
   nc: NatsConnection,
   opts: { today: () => string; replicas?: number; bucket?: string },
 ): Promise<HrStore> {
-  const kv = await new Kvm(nc).create(opts.bucket ?? HR_BUCKET, { history: 1, replicas: opts.replicas ?? 1 });
+  const kv = await new Kvm(nc).create(
+    opts.bucket ?? HR_BUCKET,
+    agentDataBucketConfig({ replicas: opts.replicas ?? 1 }),
+  );
   const store = createHrStore(kv, opts);
   await store.seed();
   return store;

@@ -129,4 +129,27 @@ describe('watchRegistry', () => {
     await eventually(() => expect(reg.views().map((v) => v.name)).toEqual(['finance']));
     reg.stop();
   });
+
+  it('after its bucket is deleted and created again, a restart follows the cards written to the new one', async () => {
+    const kv = await bucket('reg6');
+    // Many revisions in the old stream: a watch resuming after them would skip the new stream's first ones.
+    for (let i = 0; i < 20; i++) await kv.put('hr.a', encodeJson(card('hr', 'a')));
+    const reg = await watchRegistry({ kv, log });
+    await reg.ready;
+    expect(reg.views()[0]?.instances).toBe(1);
+    await kv.destroy();
+    await bucket('reg6');
+    await kv.put('hr.b', encodeJson(card('hr', 'b')));
+    await kv.put('finance.c', encodeJson(card('finance', 'c')));
+    await reg.restart();
+    await eventually(() => {
+      const views = reg.views();
+      expect(views.find((v) => v.name === 'finance')?.instances).toBe(1);
+      // hr.a is still counted until its TTL runs out; hr.b arrived through the new watch.
+      expect(views.find((v) => v.name === 'hr')?.instances).toBe(2);
+    });
+    await kv.put('finance.d', encodeJson(card('finance', 'd')));
+    await eventually(() => expect(reg.views().find((v) => v.name === 'finance')?.instances).toBe(2));
+    reg.stop();
+  });
 });

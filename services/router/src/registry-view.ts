@@ -19,7 +19,16 @@ export async function watchRegistry(opts: {
   log: Logger;
   ttlMs?: number;
   now?: () => number;
-}): Promise<{ views(): readonly AgentView[]; ready: Promise<void>; stop(): void }> {
+}): Promise<{
+  views(): readonly AgentView[];
+  ready: Promise<void>;
+  stop(): void;
+  /**
+   * Watches the bucket afresh: after it was deleted and created again, the old watch follows a
+   * stream that is gone. Instances stay known until their TTL; the new watch refreshes them.
+   */
+  restart(): Promise<void>;
+}> {
   const ttlMs = opts.ttlMs ?? Limits.cardTtlSeconds * 1000;
   const now = opts.now ?? Date.now;
   const instances = new Map<string, Instance>();
@@ -37,8 +46,7 @@ export async function watchRegistry(opts: {
     if (initial === 0) resolve();
     setTimeout(resolve, 2000).unref();
   });
-  const iter = await opts.kv.watch();
-  void (async () => {
+  const consume = async (iter: Awaited<ReturnType<KV['watch']>>) => {
     for await (const e of iter) {
       // nats.js flags the last initial entry as an update, so count every entry.
       if (++seen >= initial) markReady();
@@ -58,11 +66,21 @@ export async function watchRegistry(opts: {
       instances.set(e.key, { card: parsed.data, seenAt: now() });
       known.set(parsed.data.name, parsed.data);
     }
-  })();
+  };
+  const follow = async () => {
+    const iter = await opts.kv.watch();
+    void consume(iter);
+    return iter;
+  };
+  let iter = await follow();
 
   return {
     ready,
     stop: () => iter.stop(),
+    async restart() {
+      iter.stop();
+      iter = await follow();
+    },
     views() {
       const t = now();
       if (cached && t <= cached.until) return cached.views;

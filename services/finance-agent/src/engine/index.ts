@@ -7,9 +7,21 @@ import {
   type ToolExecutor,
   withClaude,
 } from '@switchboard/agent-kit';
-import { createGuard, type Logger, type Metrics, type NatsConnection } from '@switchboard/runtime';
+import {
+  agentDataBucketConfig,
+  createGuard,
+  type Logger,
+  type Metrics,
+  type NatsConnection,
+  type ServiceRuntime,
+} from '@switchboard/runtime';
 import { demoEmployees } from '../data/demo.js';
-import { openFinanceStore } from '../store/finance-store.js';
+import {
+  FinanceBucket,
+  type FinanceStore,
+  openFinanceStore,
+  seedFinanceData,
+} from '../store/finance-store.js';
 import { financeTools } from '../tools/index.js';
 import { createOfflineFinanceEngine } from './offline.js';
 import { financeSystemPrompt } from './system-prompt.js';
@@ -43,8 +55,15 @@ export async function createFinanceEngine(deps: {
   toolOutputChecks?: OutputChecks;
   /** With an API key, Claude answers on the same tools and the offline engine stands in. */
   llm?: LlmSettings | undefined;
+  /** The service runtime's: provides the bucket and seeds it again when it was recreated. */
+  requireBucket?: ServiceRuntime['requireBucket'];
 }): Promise<FinanceEngine> {
   const now = deps.now ?? (() => new Date());
+  let opened: FinanceStore | undefined;
+  await deps.requireBucket?.(
+    { name: deps.bucket ?? FinanceBucket, config: agentDataBucketConfig({ replicas: deps.replicas ?? 1 }) },
+    { restored: () => opened && seedFinanceData(opened.kv, now()) },
+  );
   const store = await openFinanceStore({
     nc: deps.nc,
     log: deps.log,
@@ -52,6 +71,7 @@ export async function createFinanceEngine(deps: {
     ...(deps.replicas ? { replicas: deps.replicas } : {}),
     ...(deps.bucket ? { bucket: deps.bucket } : {}),
   });
+  opened = store;
   const tools = financeTools({ store, now });
   const executor = createToolExecutor({
     agent: 'finance',

@@ -1,6 +1,11 @@
 import { type KV, Kvm } from '@nats-io/kv';
-import { encodeJson, Failure, SwitchboardError } from '@switchboard/contracts';
-import { isRevisionConflict, type Logger, type NatsConnection } from '@switchboard/runtime';
+import { encodeJson, Failure, Names, SwitchboardError } from '@switchboard/contracts';
+import {
+  agentDataBucketConfig,
+  isRevisionConflict,
+  type Logger,
+  type NatsConnection,
+} from '@switchboard/runtime';
 import type { z } from 'zod';
 import { demoData } from '../data/demo.js';
 import {
@@ -14,8 +19,8 @@ import {
 } from '../domain/model.js';
 import { roundMoney } from '../domain/rules.js';
 
-/** The bucket holding the Finance demo data and every change made to it. */
-export const FinanceBucket = 'finance_data';
+/** The bucket holding the Finance demo data and every change made to it (`finance_data`). */
+export const FinanceBucket = Names.agentDataBucket('finance');
 
 /** How many expense ids a budget record remembers as applied (for idempotent reruns). */
 const APPLIED_CAP = 500;
@@ -114,10 +119,10 @@ export async function openFinanceStore(deps: {
   now?: () => Date;
   bucket?: string;
 }): Promise<FinanceStore> {
-  const kv = await new Kvm(deps.nc).create(deps.bucket ?? FinanceBucket, {
-    history: 1,
-    replicas: deps.replicas ?? 1,
-  });
+  const kv = await new Kvm(deps.nc).create(
+    deps.bucket ?? FinanceBucket,
+    agentDataBucketConfig({ replicas: deps.replicas ?? 1 }),
+  );
   const seeded = await seedFinanceData(kv, (deps.now ?? (() => new Date()))());
   if (seeded > 0)
     deps.log.info({ bucket: deps.bucket ?? FinanceBucket, keys: seeded }, 'finance demo data seeded');

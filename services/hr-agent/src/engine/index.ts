@@ -6,9 +6,16 @@ import {
   type ToolExecutor,
   withClaude,
 } from '@switchboard/agent-kit';
-import { createGuard, type Logger, type Metrics, type NatsConnection } from '@switchboard/runtime';
+import {
+  agentDataBucketConfig,
+  createGuard,
+  type Logger,
+  type Metrics,
+  type NatsConnection,
+  type ServiceRuntime,
+} from '@switchboard/runtime';
 import { todayIn } from '../domain/calendar.js';
-import { type HrStore, openHrStore } from '../store.js';
+import { HR_BUCKET, type HrStore, openHrStore } from '../store.js';
 import { createHrTools } from '../tools/index.js';
 import { createOfflineHrEngine } from './offline.js';
 import { hrSystemPrompt } from './system-prompt.js';
@@ -34,6 +41,8 @@ export interface HrEngineDeps {
   toolOutputChecks?: OutputChecks;
   /** Another bucket name than `hr_data` (tests use one per test). */
   bucket?: string;
+  /** The service runtime's: provides the bucket and re-seeds it when it was recreated. */
+  requireBucket?: ServiceRuntime['requireBucket'];
 }
 
 /** What {@link createHrEngineParts} builds, for tests and for the engine. */
@@ -52,11 +61,17 @@ export interface HrEngineParts {
 export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineParts> {
   const now = deps.now ?? (() => new Date());
   const today = () => todayIn(now(), deps.timeZone);
+  let opened: HrStore | undefined;
+  await deps.requireBucket?.(
+    { name: deps.bucket ?? HR_BUCKET, config: agentDataBucketConfig({ replicas: deps.replicas ?? 1 }) },
+    { restored: () => opened?.restore() },
+  );
   const store = await openHrStore(deps.nc, {
     today,
     ...(deps.replicas ? { replicas: deps.replicas } : {}),
     ...(deps.bucket ? { bucket: deps.bucket } : {}),
   });
+  opened = store;
   const executor = createToolExecutor({
     agent: 'hr',
     tools: createHrTools({ store, today, now }),
