@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { natsSecurity } from './lib/nats-security.mjs';
 
 const STREAM = 'AGENT_DLQ';
 const DLQ_PREFIX = 'Switchboard-Dlq-';
@@ -216,7 +217,12 @@ async function main() {
   }
   let nc;
   try {
-    nc = await connect({ servers: cmd.values.server, timeout: 5000, maxReconnectAttempts: 0 });
+    nc = await connect({
+      ...natsSecurity(cmd.values.server),
+      servers: cmd.values.server,
+      timeout: 5000,
+      maxReconnectAttempts: 0,
+    });
   } catch (err) {
     process.stderr.write(`dlq: cannot connect to ${cmd.values.server}: ${err.message}\n`);
     return 1;

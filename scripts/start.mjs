@@ -3,8 +3,14 @@
 // processes with readable logs, prints how to try it, and on SIGINT or SIGTERM drains and stops what
 // it started: the services first, then a nats-server it started. Each service gets the heap limits
 // of lib/node-options.mjs in its NODE_OPTIONS.
+//
+// A nats-server started here is secure: it runs the identities and TLS of `npm run secure:init`
+// (written afresh into <data>/secure), the provisioner keeps the streams and buckets as the `admin`
+// identity, each service connects as itself and callers need a token (<data>/secure/alice.token,
+// ...). Joining a server that is already running (NATS_URL or 127.0.0.1:4222) runs open, and says so.
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findOrStartNats } from './lib/find-nats.mjs';
@@ -32,10 +38,44 @@ try {
   process.exit(1);
 }
 
+/** The `VAR=value` lines of an identity's env file (written by secure:init). */
+function identityEnv(name) {
+  if (!nats.secure) return { NATS_URL: nats.url };
+  const vars = {};
+  for (const line of readFileSync(nats.secure.identities[name].envFile, 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+if (!nats.secure) {
+  say(
+    `running UNAUTHENTICATED on ${nats.url}: no NATS identities or TLS, and callers are not verified (anyone on this server can read, forge or delete messages); npm start -- --own-nats starts a secure server of its own`,
+  );
+}
+
 const children = [];
 let stopping = false;
+/** The provisioner, as `admin`, when this script runs its own secure server. */
+const provisioner = nats.secure ? startProvisioner() : undefined;
+
+function startProvisioner() {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'provision.mjs'), '--watch'], {
+    env: { ...process.env, ...identityEnv('admin'), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout.on('data', (b) => {
+    for (const line of String(b).split('\n').filter(Boolean))
+      process.stdout.write(`${prettyLine('provision', line)}\n`);
+  });
+  child.stderr.on('data', (b) => process.stderr.write(b));
+  return child;
+}
+
 for (const svc of services) {
-  const env = { ...process.env, ...svc.env, NATS_URL: nats.url, NODE_OPTIONS: serviceNodeOptions() };
+  const env = { ...process.env, ...identityEnv(svc.name), ...svc.env, NODE_OPTIONS: serviceNodeOptions() };
   delete env.ROUTER_OPS_PORT;
   const child = spawn(process.execPath, [join(root, 'services', svc.name, 'dist', 'main.js')], {
     env,
@@ -83,7 +123,25 @@ const readyUrls = [
   `http://127.0.0.1:${gatewayPort}/readyz`,
 ];
 const ready = await Promise.all(readyUrls.map((u) => waitReady(u)));
-if (ready.every(Boolean) && !stopping) {
+if (ready.every(Boolean) && !stopping && nats.secure) {
+  const rel = relative(process.cwd(), nats.secure.dir);
+  const dir = rel && !rel.startsWith('..') ? rel : nats.secure.dir;
+  process.stdout.write(`
+Switchboard is running, secure: NATS identities with TLS, callers prove who they are.
+  NATS       ${nats.url}   (identities, certificates and demo tokens in ${dir})
+  Gateway    http://127.0.0.1:${gatewayPort}   (POST /v1/ask, GET /v1/sessions/<id>, /metrics)
+  Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
+
+Try it (as alice, with her demo token):
+  (set -a; . ${dir}/client.env; npm run ask -- --token ${dir}/alice.token 'how many vacation days do I have?')
+  nats req -s ${nats.url} --tlsca ${dir}/ca.pem --nkey ${dir}/client.nk --inbox-prefix _INBOX.client \\
+       -H "Authorization:Bearer $(cat ${dir}/alice.token)" agents.ask 'how many vacation days do I have?'
+  curl -s localhost:${gatewayPort}/v1/ask -H 'content-type: application/json' -H "Authorization: Bearer $(cat ${dir}/carol.token)" \\
+       -d '{"text":"what is the remaining budget of engineering?"}'
+
+Ctrl-C stops everything started here.
+`);
+} else if (ready.every(Boolean) && !stopping) {
   const natsFlag = nats.url === 'nats://127.0.0.1:4222' ? '' : ` -s ${nats.url}`;
   process.stdout.write(`
 Switchboard is running.
@@ -121,6 +179,12 @@ async function stopAll(code) {
         }),
     ),
   );
+  if (provisioner && provisioner.exitCode === null && provisioner.signalCode === null) {
+    await new Promise((resolve) => {
+      provisioner.once('exit', resolve);
+      provisioner.kill('SIGTERM');
+    });
+  }
   if (nats.stop) {
     say('stopping the nats-server started here');
     await nats.stop();
@@ -130,7 +194,7 @@ async function stopAll(code) {
 process.on('SIGINT', () => void stopAll(0));
 // If this script dies some other way, take the services with it (they are not in our group).
 process.on('exit', () => {
-  for (const { child } of children)
+  for (const child of [...children.map((c) => c.child), provisioner].filter(Boolean))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 process.on('SIGTERM', () => void stopAll(0));

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { IdentityNames, passwordVariable, renderPermissionsExample } from '@switchboard/runtime';
 import { describe, expect, it } from 'vitest';
 
 // `nats-server -t` parses a configuration and exits without starting: 0 and "is valid" when it
@@ -16,13 +17,7 @@ const configs = [
 ];
 
 /** permissions.conf reads its passwords from the environment; the check needs them set. */
-const passwords = {
-  SWITCHBOARD_ROUTER_PASSWORD: 'test-router',
-  SWITCHBOARD_HR_PASSWORD: 'test-hr',
-  SWITCHBOARD_FINANCE_PASSWORD: 'test-finance',
-  SWITCHBOARD_GATEWAY_PASSWORD: 'test-gateway',
-  SWITCHBOARD_OPS_PASSWORD: 'test-ops',
-};
+const passwords = Object.fromEntries(IdentityNames.map((id) => [passwordVariable(id), `test-${id}`]));
 
 /** Runs `nats-server -t -c <file>`; returns its exit status and everything it printed. */
 function checkConfig(file: string, env: NodeJS.ProcessEnv): { status: number | null; output: string } {
@@ -49,6 +44,12 @@ describe('infra/nats configurations', () => {
       expect(r.output).toContain(`configuration file ${file} is valid`);
     });
   }
+
+  it('permissions.conf is generated from the identity table (npm run secure:init -- --example)', () => {
+    const file = readFileSync(new URL('./permissions.conf', import.meta.url), 'utf8');
+    expect(file, 'out of date: run npm run secure:init -- --example').toBe(renderPermissionsExample());
+    for (const id of IdentityNames) expect(file).toContain(`user: ${id}\n`);
+  });
 
   it('permissions.conf refuses to load without its passwords', () => {
     const env = { ...process.env };

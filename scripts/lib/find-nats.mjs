@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { secureInit } from '@switchboard/runtime';
 import { findNatsServer, freePort } from '@switchboard/runtime/testing';
 
 /** True when `url` answers and has JetStream enabled. */
@@ -22,15 +23,24 @@ export async function hasJetStream(url, timeout = 1500) {
   }
 }
 
-async function startLocalServer(root, log) {
+/**
+ * Starts a nats-server on a free loopback port, store under the data directory. Secure (the
+ * default): it runs the identities and TLS of `npm run secure:init`, written afresh into
+ * `<data>/secure` (new keys and demo tokens each start); `secure` is then the result.
+ */
+async function startLocalServer(root, log, { secure = true } = {}) {
   const bin = findNatsServer();
   if (!bin) return undefined;
   const port = await freePort();
-  const storeDir = join(process.env.SWITCHBOARD_DATA_DIR ?? join(root, '.data'), 'nats');
+  const dataDir = process.env.SWITCHBOARD_DATA_DIR ?? join(root, '.data');
+  const storeDir = join(dataDir, 'nats');
   mkdirSync(storeDir, { recursive: true });
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const init = secure ? await secureInit({ dir: join(dataDir, 'secure'), port, force: true }) : undefined;
+  // The secure config names its own store (<data>/secure/jetstream); nats-server refuses both.
+  const args = init
+    ? ['-c', init.serverConf]
+    : ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${out}`)), 15000);
@@ -46,9 +56,12 @@ async function startLocalServer(root, log) {
       reject(new Error(`nats-server exited with ${code}:\n${out}`));
     });
   });
-  log(`started nats-server (pid ${child.pid}) on port ${port}, store ${storeDir}`);
+  log(
+    `started nats-server (pid ${child.pid}) on port ${port}, ${init ? `with the identities, TLS and store of ${init.dir}` : `store ${storeDir}`}`,
+  );
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `${init ? 'tls' : 'nats'}://127.0.0.1:${port}`,
+    secure: init,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -80,13 +93,14 @@ async function startContainer(log) {
 }
 
 /**
- * Returns `{ url, stop? }`; `stop` is set only for a server this process started. With `own`, a
+ * Returns `{ url, stop?, secure? }`; `stop` is set only for a server this process started, and
+ * `secure` (what `secureInit` wrote) when that server runs with identities and TLS. With `own`, a
  * server is started here even when one answers on 4222 (a shared server would get our streams).
  */
-export async function findOrStartNats(root, log, { own = false } = {}) {
+export async function findOrStartNats(root, log, { own = false, secure = true } = {}) {
   if (own) {
     if (process.env.NATS_URL) throw new Error('--own-nats and NATS_URL exclude each other: unset one');
-    const started = (await startLocalServer(root, log)) ?? (await startContainer(log));
+    const started = (await startLocalServer(root, log, { secure })) ?? (await startContainer(log));
     if (started) return started;
     throw new Error('--own-nats: no nats-server could be started (install nats-server, or drop --own-nats)');
   }
@@ -104,7 +118,7 @@ export async function findOrStartNats(root, log, { own = false } = {}) {
     );
     return { url: local };
   }
-  const started = (await startLocalServer(root, log)) ?? (await startContainer(log));
+  const started = (await startLocalServer(root, log, { secure })) ?? (await startContainer(log));
   if (started) return started;
   throw new Error(
     [

@@ -116,7 +116,7 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
     if (
-      /^(NATS_URL|OPS_PORT|GATEWAY_|ROUTER_|HR_|FINANCE_|AGENT_|ANTHROPIC_|INSTANCE_ID$|LOG_LEVEL$|JS_REPLICAS$)/.test(
+      /^(NATS_|OPS_PORT|OPS_HOST$|GATEWAY_|ROUTER_|HR_|FINANCE_|AGENT_|ANTHROPIC_|SWITCHBOARD_|INSTANCE_ID$|LOG_LEVEL$|JS_REPLICAS$)/.test(
         k,
       )
     ) {
@@ -206,7 +206,8 @@ export class Stack {
       LOG_LEVEL: 'warn',
       INSTANCE_ID: `e2e-${name}-${n}`,
       ...(name === 'gateway'
-        ? { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' }
+        ? // No rate limit: these tests load the system on purpose (the limit has tests of its own).
+          { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', GATEWAY_RATE_LIMIT_MAX: '0' }
         : { OPS_PORT: String(port) }),
       ...extraEnv,
     });
@@ -259,11 +260,23 @@ function tail(text: string, lines: number): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** What a stack's services get besides the defaults, and what runs before they start. */
+export interface StackOptions {
+  /** Extra environment of every service. */
+  env?: Record<string, string>;
+  /** Runs once the nats-server is up, before the services start (e.g. provisioning). */
+  before?: (stack: Stack) => Promise<void>;
+}
+
 /** Starts a nats-server and `services` (all four by default) in parallel; cleans up when that fails. */
-export async function startStack(services: readonly ServiceName[] = allServices): Promise<Stack> {
+export async function startStack(
+  services: readonly ServiceName[] = allServices,
+  opts: StackOptions = {},
+): Promise<Stack> {
   const stack = new Stack(await startNatsServer());
   try {
-    await Promise.all(services.map((s) => stack.start(s)));
+    await opts.before?.(stack);
+    await Promise.all(services.map((s) => stack.start(s, opts.env)));
   } catch (err) {
     const diag = stack.diagnostics();
     await stack.stop();
@@ -278,10 +291,13 @@ export async function startStack(services: readonly ServiceName[] = allServices)
  * Registers the hooks of a test file that runs against one stack: start it before all tests, print
  * every process's output when a test fails, stop everything after all tests.
  */
-export function useStack(services: readonly ServiceName[] = allServices): { readonly current: Stack } {
+export function useStack(
+  services: readonly ServiceName[] = allServices,
+  opts: StackOptions = {},
+): { readonly current: Stack } {
   let stack: Stack | undefined;
   beforeAll(async () => {
-    stack = await startStack(services);
+    stack = await startStack(services, opts);
   }, 90_000);
   afterAll(async () => {
     await stack?.stop();

@@ -111,6 +111,8 @@ it('starts the system with the services heap limits in NODE_OPTIONS, prints a wo
   // The banner is written in one piece; give the pipe a moment in case it was split.
   await sleep(200);
 
+  // Joining a server it did not start runs open, and says so once.
+  expect(out.match(/running UNAUTHENTICATED/g)).toHaveLength(1);
   const printedGateway = /Gateway\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   expect(printedGateway?.[1], out).toBe(String(gatewayPort));
   expect(out).toContain(`NATS       ${server.url}`);
@@ -197,7 +199,7 @@ it('npm start -- --own-nats starts its own nats-server even when one answers on 
   try {
     await waitFor(
       'the banner of npm start',
-      () => (out.includes('Switchboard is running.') ? true : undefined),
+      () => (out.includes('Switchboard is running, secure') ? true : undefined),
       {
         timeoutMs: 120_000,
         intervalMs: 200,
@@ -212,6 +214,25 @@ it('npm start -- --own-nats starts its own nats-server even when one answers on 
     expect(server!.args).toContain(dataDir);
     const services = tree.filter((p) => /services\/[a-z-]+\/dist\/main\.js/.test(p.args));
     expect(services).toHaveLength(4);
+    // Its own server is secure: TLS, an identity per service, and callers need a token.
+    expect(out).toContain('Switchboard is running, secure');
+    expect(out).toMatch(/NATS\s+tls:\/\/127\.0\.0\.1:\d+/);
+    expect(out).not.toContain('running UNAUTHENTICATED');
+    expect(
+      tree.some((p) => /scripts\/provision\.mjs --watch/.test(p.args)),
+      JSON.stringify(tree),
+    ).toBe(true);
+    const ask = { text: 'what is the remaining budget of engineering?' };
+    const gateway = `http://127.0.0.1:${gatewayPort}/v1/ask`;
+    expect((await http(gateway, { body: ask })).status).toBe(401);
+    const token = (await readFile(join(dataDir, 'secure', 'carol.token'), 'utf8')).trim();
+    const answered = await fetch(gateway, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(ask),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ ok: true, agent: 'finance' });
 
     npm.child.kill('SIGTERM');
     const exit = await Promise.race([npm.exited, sleep(30_000).then(() => undefined)]);

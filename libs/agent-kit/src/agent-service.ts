@@ -9,6 +9,7 @@ import {
   guardSessionStore,
   isJetStreamFailure,
   type ServiceRuntime,
+  type TokenVerifier,
 } from '@switchboard/runtime';
 import { watchMaxDeliveries } from './dead-letter.js';
 import { startTaskWorker, type TaskWorker } from './delivery/worker.js';
@@ -34,6 +35,8 @@ export interface AgentServiceOptions {
   drainTimeoutMs?: number;
   /** Timeout of one session read or write or event publish, behind the `jetstream` breaker (5000). */
   jetstreamTimeoutMs?: number;
+  /** Verifies callers' tokens on the direct endpoint; absent: open mode (`userId` trusted). */
+  tokens?: TokenVerifier | undefined;
 }
 
 /** Runs `p`, giving up (with a warning) after `ms`: a stop must not hang on a lost connection. */
@@ -77,6 +80,11 @@ export async function startAgentService(
     await ensureAgentConsumer(rt.jsm, agent, { maxDeliver, ackWaitMs, replicas: opts.replicas ?? 1 });
   };
   await ensureConsumer();
+  // The consumer is the agent's own in every provisioning mode: checked, and recreated when gone.
+  rt.dependencies.add(
+    { kind: 'consumer', stream: Names.tasksStream, name: Names.agentConsumer(agent) },
+    { recreate: ensureConsumer },
+  );
   const jetstream = jetstreamBreaker(rt, opts.jetstreamTimeoutMs ?? 5000);
   const store = guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream);
   // What the worker, the advisory watcher and the endpoint all use.
@@ -93,7 +101,7 @@ export async function startAgentService(
     ...(opts.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: opts.drainTimeoutMs }),
   });
   const advisories = watchMaxDeliveries({ ...deps, jsm: rt.jsm });
-  const endpoint = serveDirectEndpoint({ ...deps, inFlight: rt.inFlight });
+  const endpoint = serveDirectEndpoint({ ...deps, inFlight: rt.inFlight, tokens: opts.tokens });
   // Announced last: the card tells the router this instance is alive, so it goes up once it takes tasks.
   const heartbeat = await startHeartbeat({
     kv: rt.buckets.agents,

@@ -66,7 +66,7 @@ export async function deadLetter(
 
 /** The subject of the server's advisory for a task of `agent` that used up its deliveries. */
 export function maxDeliveriesAdvisory(agent: string): string {
-  return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Names.tasksStream}.${Names.agentConsumer(agent)}`;
+  return Subjects.maxDeliveriesAdvisory(agent);
 }
 
 /** What the max-deliveries watcher needs. */

@@ -9,19 +9,25 @@ import {
   type Task,
 } from '@switchboard/contracts';
 import {
+  authorizationOf,
+  type Caller,
+  checkSessionAccess,
   type InFlight,
+  identifyCaller,
   type Logger,
   type Metrics,
-  newId,
+  newSecretId,
   publishTask,
   type SessionStore,
   serveEndpoint,
+  type TokenVerifier,
 } from '@switchboard/runtime';
 
 /**
  * Serves `agents.<agent>.ask`: a follow-up in one of this agent's sessions, or a new session with
  * it. The request becomes a task in `tasks.<agent>` (durable), answered by whichever instance takes
- * it; this endpoint replies only with errors.
+ * it; this endpoint replies only with errors. With `tokens` the caller must show a valid token and
+ * may continue only its own sessions, exactly as on `agents.ask`.
  */
 export function serveDirectEndpoint(opts: {
   agent: string;
@@ -31,6 +37,8 @@ export function serveDirectEndpoint(opts: {
   log: Logger;
   metrics: Metrics;
   inFlight: InFlight;
+  /** Verifies the caller's token; absent: open mode, the request's `userId` is trusted. */
+  tokens?: TokenVerifier | undefined;
 }): Subscription {
   const { agent } = opts;
   return serveEndpoint({
@@ -43,8 +51,9 @@ export function serveDirectEndpoint(opts: {
     inFlight: opts.inFlight,
     handle: async (msg, { requestId, traceparent, deadline }) => {
       const req = decodeAskRequest(msg.data, { plainText: true });
-      if (req.sessionId) await checkFollowUp(opts.store, agent, req.sessionId);
-      const task = taskFor(agent, requestId, req);
+      const caller = await identifyCaller(opts.tokens, authorizationOf(msg.headers), req.userId);
+      if (req.sessionId) await checkFollowUp(opts.store, agent, req.sessionId, caller);
+      const task = taskFor(agent, requestId, req, caller);
       // The instance that takes the task replies to the caller's reply subject, and gives up on the
       // turn once the caller's deadline has passed.
       await publishTask(opts.js, task, {
@@ -59,12 +68,18 @@ export function serveDirectEndpoint(opts: {
 }
 
 /**
- * Refuses a follow-up (before it becomes a task) in a session that does not exist, that belongs to
- * another agent, or that has ended.
+ * Refuses a follow-up (before it becomes a task) in a session that does not exist, that is another
+ * user's, that belongs to another agent, or that has ended.
  */
-async function checkFollowUp(store: SessionStore, agent: string, sessionId: string): Promise<void> {
+async function checkFollowUp(
+  store: SessionStore,
+  agent: string,
+  sessionId: string,
+  caller: Caller,
+): Promise<void> {
   const stored = await store.get(sessionId);
   if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+  checkSessionAccess(stored.session, caller);
   const owner = stored.session.agent;
   if (owner !== agent) {
     // The details name the owner's endpoint, so the caller can ask there instead.
@@ -77,16 +92,19 @@ async function checkFollowUp(store: SessionStore, agent: string, sessionId: stri
   }
 }
 
-/** The task for a request: a turn in the session it names, or the first turn of a new one. */
-function taskFor(agent: string, requestId: string, req: AskRequest): Task {
+/**
+ * The task for a request: a turn in the session it names, or the first turn of a new one, for the
+ * caller's user (the proven one in secure mode). Task and session ids are random, never guessable.
+ */
+function taskFor(agent: string, requestId: string, req: AskRequest, caller: Caller): Task {
   return {
-    taskId: newId(),
+    taskId: newSecretId(),
     requestId,
-    sessionId: req.sessionId ?? newId(),
+    sessionId: req.sessionId ?? newSecretId(),
     agent,
     text: req.text,
     newSession: !req.sessionId,
     createdAt: new Date().toISOString(),
-    ...(req.userId ? { userId: req.userId } : {}),
+    ...(caller.userId ? { userId: caller.userId } : {}),
   };
 }

@@ -3,10 +3,12 @@ import {
   createLogger,
   type Logger,
   loadConfigOrExit,
+  loadTokenVerifierOrExit,
   type Metrics,
   type NatsConnection,
   onShutdownSignal,
   patchNatsRequestCancel,
+  type ServiceRuntime,
 } from '@switchboard/runtime';
 import { startAgentService } from './agent-service.js';
 import type { LlmSettings } from './claude/with-claude.js';
@@ -28,6 +30,11 @@ export interface AgentEngineDeps {
   toolOutputChecks: OutputChecks;
   /** LLM settings; without an API key the offline engine answers. */
   llm: LlmSettings;
+  /**
+   * Provides the agent's data bucket (`Names.agentDataBucket`): creates it or waits for the
+   * provisioner, then keeps checking it; `restored` runs when it was recreated (seed it again).
+   */
+  requireBucket: ServiceRuntime['requireBucket'];
 }
 
 /**
@@ -45,7 +52,8 @@ export async function runAgentMain(opts: {
   const log = createLogger({ service, instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
   // Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
   log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
-  const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT });
+  const tokens = await loadTokenVerifierOrExit(service, config, log);
+  const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT, opsHost: config.OPS_HOST });
   const engine = await opts.createEngine(engineDeps(config, rt));
   const agent = await startAgentService(rt, {
     profile: opts.profile,
@@ -55,6 +63,7 @@ export async function runAgentMain(opts: {
     maxDeliver: config.AGENT_MAX_DELIVER,
     ackWaitMs: config.AGENT_ACK_WAIT_MS,
     replicas: config.JS_REPLICAS,
+    tokens,
   });
   rt.setReady(true);
   log.info({ opsPort: rt.opsPort }, 'ready');
@@ -78,6 +87,7 @@ function engineDeps(
     log: rt.log,
     metrics: rt.metrics,
     replicas: config.JS_REPLICAS,
+    requireBucket: rt.requireBucket,
     toolTimeoutMs: config.AGENT_TOOL_TIMEOUT_MS,
     toolOutputChecks: config.AGENT_TOOL_OUTPUT_CHECK,
     llm: {

@@ -40,11 +40,41 @@ describe('message context codec', () => {
       { requestId: 'fresh' },
     ],
     ['malformed traceparent', { [HeaderNames.traceparent]: '01-xyz' }, { requestId: 'fresh' }],
-    ['reply subject with a wildcard', { [HeaderNames.replyTo]: 'events.>' }, { requestId: 'fresh' }],
-    ['reply subject with a space', { [HeaderNames.replyTo]: 'a b' }, { requestId: 'fresh' }],
     ['user id with a space', { [HeaderNames.userId]: 'bob smith' }, { requestId: 'fresh' }],
   ])('drops a %s', (_what, init, expected) => {
     expect(readContext(headers(init), newId, NOW)).toEqual(expected);
+  });
+
+  it.each([
+    ['a wildcard', 'events.>'],
+    ['a space', '_INBOX.a b'],
+    ['a stream subject', 'events.hr.leave_requested'],
+    ['a KV key of the sessions bucket', '$KV.sessions.victim'],
+    ['a task subject', 'tasks.hr'],
+    ['another service subject', 'agents.hr.ask'],
+    ['a JetStream API subject', '$JS.API.STREAM.PURGE.AGENT_TASKS'],
+    ['the inbox prefix alone', '_INBOX.'],
+    ['a look-alike prefix', '_INBOXES.a'],
+    ['an empty token', '_INBOX..a'],
+    ['a wildcard under the inbox prefix', '_INBOX.*'],
+    ['an overlong subject', `_INBOX.${'a'.repeat(255)}`],
+  ])('refuses a reply subject with %s: dropped and flagged, never answered on', (_what, subject) => {
+    const ctx = readContext(headers({ [HeaderNames.replyTo]: subject }), newId, NOW);
+    expect(ctx).toEqual({ requestId: 'fresh', unusableReplyTo: true });
+  });
+
+  it.each(['_INBOX.abc', '_INBOX.client.Xk3lQ9aa0.17', '_INBOX.chaos_AbC.key-1'])(
+    'keeps the inbox reply subject %s',
+    (subject) => {
+      const ctx = readContext(headers({ [HeaderNames.replyTo]: subject }), newId, NOW);
+      expect(ctx).toEqual({ requestId: 'fresh', replyTo: subject });
+    },
+  );
+
+  it('never writes the refusal flag onto the next hop', () => {
+    const h = headers();
+    writeContext(h, { requestId: 'r', unusableReplyTo: true });
+    expect([...h.m.keys()]).toEqual([HeaderNames.requestId]);
   });
 
   it('keeps a deadline already past, so the receiver can see it expired', () => {

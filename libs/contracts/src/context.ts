@@ -1,5 +1,6 @@
 import { HeaderNames } from './headers.js';
 import { UserId } from './ids.js';
+import { isInboxSubject } from './subjects.js';
 
 /**
  * Everything a message carries about the request it belongs to, besides its payload: read once
@@ -16,8 +17,15 @@ export interface MessageContext {
    * answer on a clock (a queued task, a `nats req` without the header), so it never expires.
    */
   deadline?: number;
-  /** Where the answer goes (a task's `Switchboard-Reply-To`). */
+  /** Where the answer goes (a task's `Switchboard-Reply-To`): always an inbox (`_INBOX.` prefix). */
   replyTo?: string;
+  /**
+   * The message named a reply subject that is not an inbox (`_INBOX.` prefix, no wildcards): it was
+   * dropped, never answered on. A receiver that would answer there refuses the message instead
+   * (an agent dead-letters such a task), so nobody can make a service publish into a stream, a
+   * bucket or another service's subject by naming it as the reply subject.
+   */
+  unusableReplyTo?: true;
   /** The user the request is made for, as the edge that accepted it established. */
   userId?: string;
   /** Published again by an operator from the dead letters: the session must be checked first. */
@@ -36,14 +44,13 @@ export interface HeaderWriter {
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-/** A reply subject: printable, no spaces or wildcards, bounded. */
-const SUBJECT = /^[!-)+-=?-~]{1,255}$/;
 /** Deadlines further out than this are treated as a mistake and ignored: one day. */
 const MAX_DEADLINE_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Reads the context of a message. Malformed values are dropped, never trusted: a bad request id
- * becomes a new one (from `newId`), a bad deadline or trace header is as if absent.
+ * becomes a new one (from `newId`), a bad deadline or trace header is as if absent, a reply subject
+ * that is not an inbox is dropped and flagged (`unusableReplyTo`).
  */
 export function readContext(
   headers: HeaderReader | undefined,
@@ -58,7 +65,8 @@ export function readContext(
   const deadline = parseDeadline(get(HeaderNames.deadline), now);
   if (deadline !== undefined) ctx.deadline = deadline;
   const replyTo = get(HeaderNames.replyTo);
-  if (replyTo && SUBJECT.test(replyTo)) ctx.replyTo = replyTo;
+  if (replyTo && isInboxSubject(replyTo)) ctx.replyTo = replyTo;
+  else if (replyTo) ctx.unusableReplyTo = true;
   const userId = get(HeaderNames.userId);
   if (userId && UserId.safeParse(userId).success) ctx.userId = userId;
   if (get(HeaderNames.replay)) ctx.replay = true;

@@ -13,6 +13,7 @@ describe('error code catalogue', () => {
       'timeout',
       'rate_limited',
       'unauthorized',
+      'forbidden',
       'internal',
     ]);
   });

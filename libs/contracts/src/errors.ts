@@ -20,6 +20,8 @@ export const ErrorCodes = {
   rate_limited: { httpStatus: 429, retryable: true },
   /** Missing or wrong credentials. */
   unauthorized: { httpStatus: 401, retryable: false },
+  /** The caller is known but may not do this: another user's session, or a `userId` not its own. */
+  forbidden: { httpStatus: 403, retryable: false },
   /** An unexpected failure inside Switchboard. */
   internal: { httpStatus: 500, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;

@@ -14,6 +14,12 @@ export const HeaderNames = {
   /** The user a request is made for, as the edge that accepted it established. */
   userId: 'Switchboard-User',
   /**
+   * The caller's proof of identity on `agents.ask` and `agents.<agent>.ask`: `Bearer <token>`, a
+   * signed token (JWT, EdDSA) whose subject is the user. Checked when the services have the token
+   * public key (`SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE`); never copied onto a task.
+   */
+  authorization: 'Authorization',
+  /**
    * Set on a task published again by an operator (`npm run dlq -- replay`): the same task id with a
    * fresh delivery count, so the agent must check the session before running it.
    */

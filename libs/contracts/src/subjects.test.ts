@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from './errors.js';
-import { isSafeToken, Names, Subjects } from './subjects.js';
+import { isInboxSubject, isSafeToken, Names, Subjects } from './subjects.js';
 
 describe('subject builders', () => {
   it('build the subjects of docs/architecture.md', () => {
@@ -10,6 +10,18 @@ describe('subject builders', () => {
     expect(Subjects.event('hr', 'leave_requested')).toBe('events.hr.leave_requested');
     expect(Subjects.deadLetter('hr')).toBe('dlq.hr');
     expect(Names.agentConsumer('hr')).toBe('agent-hr');
+  });
+  it('build the names the NATS permissions are generated from', () => {
+    expect(Names.agentDataBucket('hr')).toBe('hr_data');
+    expect(Names.bucketStream(Names.sessionsBucket)).toBe('KV_sessions');
+    expect(Subjects.bucketKeys('agents')).toBe('$KV.agents.>');
+    expect(Subjects.maxDeliveriesAdvisory('finance')).toBe(
+      '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.AGENT_TASKS.agent-finance',
+    );
+    expect(Subjects.identityInbox('gateway')).toBe('_INBOX.gateway');
+    expect(isInboxSubject(`${Subjects.identityInbox('gateway')}.abc.1`)).toBe(true);
+    expect(() => Subjects.identityInbox('a.>')).toThrow(SwitchboardError);
+    expect(() => Names.bucketStream('x>')).toThrow(SwitchboardError);
   });
   it.each(['a.>', '*', '>', 'a b', '', 'a\tb', 'a.b', 'x'.repeat(65), 'é'])(
     'reject the unsafe token %j',

@@ -36,6 +36,10 @@ export const Names = {
   agentConsumer: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
   /** Queue group of one agent type on `agents.<agent>.ask`. */
   agentQueue: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
+  /** KV bucket of one agent type's own data (`hr_data`, `finance_data`), created and seeded by it. */
+  agentDataBucket: (agent: string) => `${assertSafeToken(agent, 'agent')}_data`,
+  /** The stream behind a KV bucket. */
+  bucketStream: (bucket: string) => `KV_${assertSafeToken(bucket, 'bucket')}`,
 } as const;
 
 /** Builders of every subject Switchboard uses. Each token is validated before it is interpolated. */
@@ -57,4 +61,28 @@ export const Subjects = {
   deadLetter: (agent: string) => `dlq.${assertSafeToken(agent, 'agent')}`,
   /** Wildcard of all dead-letter subjects (stream subjects). */
   allDeadLetters: 'dlq.>',
+  /** Every key of a KV bucket (the subjects its stream stores). */
+  bucketKeys: (bucket: string) => `$KV.${assertSafeToken(bucket, 'bucket')}.>`,
+  /** The server's advisory for a task of `agent` that used up its deliveries. */
+  maxDeliveriesAdvisory: (agent: string) =>
+    `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Names.tasksStream}.${Names.agentConsumer(agent)}`,
+  /**
+   * The prefix of every reply subject (`_INBOX.` and a token at least): nats.js creates its inboxes
+   * under it, each identity under `_INBOX.<identity>.` (see `NATS_INBOX_PREFIX`). Answers are sent
+   * only to subjects under it, never into a stream or another service's subject.
+   */
+  inboxPrefix: '_INBOX.',
+  /** The inbox prefix of one NATS identity (`_INBOX.<identity>`; nats.js appends `.<id>`). */
+  identityInbox: (identity: string) => `_INBOX.${assertSafeToken(identity, 'identity')}`,
 } as const;
+
+/** True when `subject` can be a reply subject: under `_INBOX.`, with no wildcards or white space. */
+export function isInboxSubject(subject: string): boolean {
+  return (
+    subject.length > Subjects.inboxPrefix.length &&
+    subject.length <= 255 &&
+    subject.startsWith(Subjects.inboxPrefix) &&
+    /^[!-)+-=?-~]+$/.test(subject) &&
+    !subject.split('.').some((t) => t === '')
+  );
+}

@@ -17,10 +17,63 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/**
+ * How a service proves itself to NATS and checks the server: file paths, never the secret itself
+ * (`npm run secure:init` writes them into `<identity>.env`). Nothing set: open mode (no credentials,
+ * no TLS), as against a server without authorization.
+ */
+export const NatsSecurityEnv = z.object({
+  /** The nkey seed file of this service's NATS identity (`<identity>.nk`, mode 0600). */
+  NATS_NKEY_SEED_FILE: optionalString,
+  /** A NATS user name, with its password in `NATS_PASSWORD_FILE` (instead of an nkey). */
+  NATS_USER: optionalString,
+  /** The file holding the password of `NATS_USER`. */
+  NATS_PASSWORD_FILE: optionalString,
+  /** The CA certificate (PEM) the server's TLS certificate must be signed by. Set: TLS is required. */
+  NATS_CA_FILE: optionalString,
+  /**
+   * Prefix of this connection's reply subjects, `_INBOX.<identity>` where the server lets each
+   * identity subscribe to its own inboxes only. Default `_INBOX`.
+   */
+  NATS_INBOX_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(/^_INBOX(\.[A-Za-z0-9_-]{1,64})*$/, 'must be _INBOX or _INBOX.<token>, e.g. _INBOX.router')
+      .optional(),
+  ),
+});
+export type NatsSecurityEnv = z.infer<typeof NatsSecurityEnv>;
+
+/** The cross-variable rules of {@link NatsSecurityEnv}: one way to authenticate, complete. */
+export function natsSecurityProblems(env: Partial<NatsSecurityEnv>): string[] {
+  const problems: string[] = [];
+  if (env.NATS_USER && !env.NATS_PASSWORD_FILE) problems.push('NATS_USER: needs NATS_PASSWORD_FILE');
+  if (env.NATS_PASSWORD_FILE && !env.NATS_USER) problems.push('NATS_PASSWORD_FILE: needs NATS_USER');
+  if (env.NATS_USER && env.NATS_NKEY_SEED_FILE)
+    problems.push('NATS_NKEY_SEED_FILE: set either an nkey seed or NATS_USER, not both');
+  return problems;
+}
+
+/** A NATS URL list; credentials in it (`nats://user:pass@host`) are refused: they would be logged. */
+const natsUrl = z
+  .string()
+  .min(1)
+  .refine(
+    (v) => !v.split(',').some((u) => /^[a-z]+:\/\/[^/]*@/i.test(u.trim()) || /^[^/]*@/.test(u.trim())),
+    'must not hold credentials (user:password@): use NATS_USER with NATS_PASSWORD_FILE, or NATS_NKEY_SEED_FILE',
+  );
+
 /** Environment every service reads. Service config modules extend it with `.extend({...})`. */
 export const BaseEnv = z.object({
-  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+  ...NatsSecurityEnv.shape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Address the ops server (`/metrics`, `/healthz`, `/readyz`) listens on. Loopback by default:
+   * metrics and readiness are for this machine's Prometheus and supervisor; set `0.0.0.0` (or an
+   * interface's address) where a scraper or orchestrator reaches the service from elsewhere.
+   */
+  OPS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** Distinguishes instances of one service; defaults to `<host>-<pid>`. */
   INSTANCE_ID: z
     .string()
@@ -32,9 +85,23 @@ export const BaseEnv = z.object({
     ),
   /** Replicas of streams and buckets: 1 on one server, 3 in a cluster. */
   JS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /**
+   * Who creates streams and buckets. `self` (open mode): the service creates them at start and
+   * again when one goes missing. `external` (with NATS identities): the `admin` identity does
+   * (`npm run provision`); the service only checks and is not ready while one is missing.
+   */
+  SWITCHBOARD_PROVISION: z.enum(['self', 'external']).default('self'),
+  /** How often a service checks that its streams, buckets and consumer exist (ms). */
+  DEPENDENCY_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
+  /**
+   * The public key (PEM) that caller tokens are verified with (`token-verify.pub` of `npm run
+   * secure:init`). Set: every request needs `Authorization: Bearer <token>` and its `userId` must be
+   * the token's. Unset (open mode): the `userId` of a request is trusted.
+   */
+  SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE: optionalString,
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 
@@ -55,6 +122,8 @@ export function loadConfig<S extends z.ZodType>(
       r.error.issues.map((i) => `${i.path.map(String).join('.') || '(env)'}: ${i.message}`),
     );
   }
+  const problems = natsSecurityProblems(r.data as Partial<NatsSecurityEnv>);
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(r.data);
 }
 

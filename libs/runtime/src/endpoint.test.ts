@@ -81,3 +81,29 @@ describe('serveEndpoint', () => {
     expect(zeros).toContain('rate_limited');
   });
 });
+
+describe('serveEndpoint and reply subjects', () => {
+  it.each([
+    ['a stream subject', 'events.hr.leave_requested'],
+    ['a key of the sessions bucket', '$KV.sessions.victim'],
+    ['a task subject', 'tasks.hr'],
+  ])('answers nothing when the reply subject is %s, and counts it as invalid_request', async (_w, reply) => {
+    const before = lines.length;
+    const invalid = async () =>
+      (await metrics.requests.get()).values.find(
+        (v) => v.labels.endpoint === 'test.ask' && v.labels.outcome === 'invalid_request',
+      )?.value ?? 0;
+    const counted = await invalid();
+    const seen = nc.subscribe(reply);
+    nc.publish('test.ask', 'hello', { reply });
+    // A request with an inbox sent after it is answered, so the refused one has been handled.
+    expect((await nc.request('test.ask', 'after', { timeout: 1000 })).json()).toMatchObject({ ok: true });
+    await nc.flush();
+    expect(seen.getReceived()).toBe(0);
+    seen.unsubscribe();
+    expect(await invalid()).toBe(counted + 1);
+    expect(lines.slice(before).map((l) => [l.msg, l.reply])).toEqual([
+      ['request refused: its reply subject is not an inbox', reply],
+    ]);
+  });
+});

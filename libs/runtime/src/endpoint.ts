@@ -6,6 +6,7 @@ import {
   encodeJson,
   errorReply,
   HeaderNames,
+  isInboxSubject,
   isSwitchboardError,
   readContext,
 } from '@switchboard/contracts';
@@ -52,7 +53,8 @@ export function respond(msg: Msg, reply: AskReply, requestId: string): void {
 /**
  * Serves a request/reply endpoint in a queue group. Messages are handled concurrently; every
  * message ends in a reply (or a counted hand-on), an outcome metric and, on failure, a log line
- * whose level matches how surprising the failure is.
+ * whose level matches how surprising the failure is. A request whose reply subject is not an inbox
+ * (`_INBOX.` prefix) is refused unanswered (counted `invalid_request`).
  */
 export function serveEndpoint(opts: {
   nc: NatsConnection;
@@ -73,6 +75,13 @@ export function serveEndpoint(opts: {
     const { requestId } = incoming;
     const trace = nextHop(incoming.traceparent);
     const log = lazyMessageLogger(opts.log, requestId, msg.subject, { traceId: trace.traceId });
+    if (msg.reply && !isInboxSubject(msg.reply)) {
+      // Answering (or handing the task on with this reply subject) would publish into whatever it
+      // names: a stream, a bucket's key, another service's subject. Nothing is sent.
+      log().warn({ reply: msg.reply.slice(0, 80) }, 'request refused: its reply subject is not an inbox');
+      metrics.requests.inc({ endpoint, outcome: 'invalid_request' });
+      return;
+    }
     const ctx: RequestContext = {
       requestId,
       traceparent: formatTraceparent(trace),

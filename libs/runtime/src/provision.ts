@@ -4,11 +4,12 @@ import {
   JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamManager,
+  jetstreamManager,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
+import { type KV, Kvm, type KvOptions } from '@nats-io/kv';
 import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, Names, Subjects } from '@switchboard/contracts';
@@ -60,11 +61,14 @@ function isNotFound(err: unknown, code: number): boolean {
   return err instanceof JetStreamApiError && err.code === code;
 }
 
+/** What {@link ensureStream} did. */
+export type EnsureResult = 'created' | 'updated' | 'unchanged';
+
 /** Creates a stream, or updates it when it exists (idempotent; safe from many instances at once). */
 export async function ensureStream(
   jsm: JetStreamManager,
   cfg: Partial<StreamConfig> & { name: string },
-): Promise<void> {
+): Promise<EnsureResult> {
   const name = cfg.name;
   try {
     const info = await jsm.streams.info(name);
@@ -73,14 +77,18 @@ export async function ensureStream(
       ([k, v]) =>
         JSON.stringify((info.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v),
     );
-    if (changed) await jsm.streams.update(name, mutable);
+    if (!changed) return 'unchanged';
+    await jsm.streams.update(name, mutable);
+    return 'updated';
   } catch (err) {
     if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
     try {
       await jsm.streams.add(cfg);
+      return 'created';
     } catch (addErr) {
       // Another instance created it first: that is what we wanted.
       if (!(addErr instanceof JetStreamApiError && addErr.code === 10058)) throw addErr;
+      return 'unchanged';
     }
   }
 }
@@ -96,13 +104,61 @@ export function sessionsBucketConfig(opts: ProvisionOptions = {}) {
   return { history: 1, ttl: 7 * DAY_MS, replicas: opts.replicas ?? 1, maxValueSize: 512 * 1024 };
 }
 
+/** Settings of the `agents` bucket: one card per instance, gone after `Limits.cardTtlSeconds` without a heartbeat. */
+export function agentsBucketConfig(opts: ProvisionOptions = {}) {
+  return { history: 1, ttl: Limits.cardTtlSeconds * 1000, replicas: opts.replicas ?? 1 };
+}
+
+/** Settings of an agent type's own data bucket (`Names.agentDataBucket`): one revision per key. */
+export function agentDataBucketConfig(opts: ProvisionOptions = {}) {
+  return { history: 1, replicas: opts.replicas ?? 1 };
+}
+
+/** A KV bucket and its settings. */
+export interface BucketSpec {
+  name: string;
+  config: Partial<KvOptions>;
+}
+
+/**
+ * The agent types of this deployment: the provisioner creates their data buckets
+ * (`hr_data`, `finance_data`); each agent creates its own durable consumer.
+ */
+export const DeployedAgents: readonly string[] = ['hr', 'finance'];
+
+/** Every bucket of docs/architecture.md, and the data buckets of `agents` (none unless given). */
+export function bucketConfigs(opts: ProvisionOptions & { agents?: readonly string[] } = {}): BucketSpec[] {
+  return [
+    { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) },
+    { name: Names.agentsBucket, config: agentsBucketConfig(opts) },
+    ...(opts.agents ?? []).map((a) => ({
+      name: Names.agentDataBucket(a),
+      config: agentDataBucketConfig(opts),
+    })),
+  ];
+}
+
+/**
+ * Creates a bucket, or binds it when it exists (then its settings are left as they are), and
+ * turns rollups off on its stream. nats.js creates every bucket with `allow_rollup_hdrs`, which lets
+ * anyone who may put one key wipe the whole bucket with a single `Nats-Rollup: all` message (a
+ * service identity could empty `sessions`). Nothing here uses rollups (`kv.purge` would); get,
+ * put, create, update, delete and watch work without them.
+ */
+export async function ensureBucket(nc: NatsConnection, spec: BucketSpec): Promise<KV> {
+  const kv = await new Kvm(nc).create(spec.name, spec.config);
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
+  const stream = Names.bucketStream(spec.name);
+  const { config } = await jsm.streams.info(stream);
+  if (config.allow_rollup_hdrs) await jsm.streams.update(stream, { ...config, allow_rollup_hdrs: false });
+  return kv;
+}
+
 /** Creates or binds the `sessions` and `agents` buckets. */
 export async function ensureBuckets(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<Buckets> {
-  const kvm = new Kvm(nc);
-  const replicas = opts.replicas ?? 1;
   const [sessions, agents] = await Promise.all([
-    kvm.create(Names.sessionsBucket, sessionsBucketConfig({ replicas })),
-    kvm.create(Names.agentsBucket, { history: 1, ttl: Limits.cardTtlSeconds * 1000, replicas }),
+    ensureBucket(nc, { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) }),
+    ensureBucket(nc, { name: Names.agentsBucket, config: agentsBucketConfig(opts) }),
   ]);
   return { sessions, agents };
 }
@@ -110,6 +166,39 @@ export async function ensureBuckets(nc: NatsConnection, opts: ProvisionOptions =
 /** Creates the task and event streams (idempotent). */
 export async function ensureStreams(jsm: JetStreamManager, opts: ProvisionOptions = {}): Promise<void> {
   for (const cfg of streamConfigs(opts)) await ensureStream(jsm, cfg);
+}
+
+/** What one {@link provisionAll} round changed: `stream AGENT_TASKS`, `bucket hr_data`, ... */
+export interface ProvisionReport {
+  created: string[];
+  updated: string[];
+}
+
+/**
+ * The provisioner's round (`npm run provision`, the `admin` identity): creates every stream and
+ * bucket that is missing, the agents' data buckets included, and brings streams whose settings
+ * drifted back to {@link streamConfigs}. Buckets that exist are left as they are. Idempotent.
+ */
+export async function provisionAll(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  opts: ProvisionOptions & { agents?: readonly string[] } = {},
+): Promise<ProvisionReport> {
+  const report: ProvisionReport = { created: [], updated: [] };
+  for (const cfg of streamConfigs(opts)) {
+    const r = await ensureStream(jsm, cfg);
+    if (r !== 'unchanged') report[r].push(`stream ${cfg.name}`);
+  }
+  for (const spec of bucketConfigs({ ...opts, agents: opts.agents ?? DeployedAgents })) {
+    try {
+      await jsm.streams.info(Names.bucketStream(spec.name));
+    } catch (err) {
+      if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
+      await ensureBucket(nc, spec);
+      report.created.push(`bucket ${spec.name}`);
+    }
+  }
+  return report;
 }
 
 /** Delivery settings of an agent's durable consumer. */

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ClosedConnectionError,
@@ -18,6 +17,7 @@ import {
   encodeJson,
   errorReply,
   Failure,
+  HeaderNames,
   Limits,
   SessionId,
   Subjects,
@@ -26,8 +26,11 @@ import {
   writeContext,
 } from '@switchboard/contracts';
 import {
+  bearerToken,
+  checkSessionAccess,
   formatTraceparent,
   type Guard,
+  identifyCaller,
   type Logger,
   type Metrics,
   newId,
@@ -35,8 +38,16 @@ import {
   primeRequests,
   registerOpsRoutes,
   type SessionStore,
+  type TokenVerifier,
 } from '@switchboard/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import {
+  boundedBodyParser,
+  EdgeDefaults,
+  type EdgeOptions,
+  edgeServerOptions,
+  registerEdge,
+} from './edge.js';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
 export interface GatewayDeps {
@@ -49,22 +60,30 @@ export interface GatewayDeps {
   timeoutMs: number;
   apiKeys: readonly string[];
   isReady: () => boolean;
+  /** What `/readyz` says besides `ok` (the runtime's `readiness`: connection, missing streams and buckets, reason). */
+  readiness?: () => object;
   /** False while the NATS connection is down: requests then fail fast instead of waiting. */
   isConnected?: () => boolean;
+  /** Rate limit, CORS and request timeouts; each unset one has its `EdgeDefaults` value (no CORS). */
+  edge?: Partial<Omit<EdgeOptions, 'apiKeys'> & { requestTimeoutMs: number; headersTimeoutMs: number }>;
+  /** Serve `/metrics`, `/healthz` and `/readyz` here (default true; false when an ops server does). */
+  opsRoutes?: boolean;
+  /**
+   * Verifies callers' tokens (`SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE`): `GET /v1/sessions/<id>` then
+   * serves a session only to the user it belongs to. `POST /v1/ask` passes the token on to the router,
+   * which checks it. Absent: open mode.
+   */
+  tokens?: TokenVerifier | undefined;
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
-  if (body.error.code === 'agent_unavailable' || body.error.code === 'rate_limited')
+  // The rate limiter sets its own (the seconds until the window resets).
+  if (
+    (body.error.code === 'agent_unavailable' || body.error.code === 'rate_limited') &&
+    !reply.hasHeader('retry-after')
+  )
     reply.header('retry-after', '1');
   return reply.code(ErrorCodes[body.error.code].httpStatus).header('x-request-id', requestId).send(body);
-}
-
-function keyMatches(given: string, keys: readonly string[]): boolean {
-  const g = Buffer.from(given);
-  return keys.some((k) => {
-    const b = Buffer.from(k);
-    return b.length === g.length && timingSafeEqual(b, g);
-  });
 }
 
 /** Maps a failed NATS request to a typed error, by the client's error types (never by message text). */
@@ -92,10 +111,19 @@ function natsFailure(err: unknown): SwitchboardError | Failure {
  * routes. Every error is the same `{ ok: false, error }` body with a fitting HTTP status.
  */
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: Limits.maxPayloadBytes });
-  // JSON bodies stay bytes here and go through the contracts' strict decoder (UTF-8 checked, size
-  // and schema enforced) exactly like a NATS payload, instead of a lenient parse.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const edge = { ...EdgeDefaults, corsOrigins: [] as readonly string[], ...deps.edge };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: Limits.maxPayloadBytes,
+    ...edgeServerOptions({ ...edge, answerTimeoutMs: deps.timeoutMs }),
+  });
+  // Every body stays bytes here (at most the payload limit; an oversized one is drained, then
+  // refused with a 413) and JSON goes through the contracts' strict decoder (UTF-8 checked, size and
+  // schema enforced) exactly like a NATS payload, instead of a lenient parse.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', boundedBodyParser(Limits.maxPayloadBytes));
+  // Security headers, CORS (when configured), rate limit and API keys, on the routed path.
+  const guard = registerEdge(app, { ...edge, apiKeys: deps.apiKeys });
   const { metrics } = deps;
   for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id']) primeRequests(metrics, endpoint);
 
@@ -110,17 +138,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     (req as { traceparent?: string }).traceparent = formatTraceparent(trace);
     (req as { traceId?: string }).traceId = trace.traceId;
     reply.header('traceparent', formatTraceparent(trace));
-    if (deps.apiKeys.length > 0 && req.url.startsWith('/v1/')) {
-      const auth = req.headers.authorization ?? '';
-      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      if (!keyMatches(token, deps.apiKeys)) {
-        return sendError(
-          reply,
-          errorReply(new SwitchboardError('unauthorized', 'missing or wrong API key')),
-          requestId,
-        );
-      }
-    }
+    const refused = await guard(req, reply);
+    if (refused) return sendError(reply, errorReply(refused), requestId);
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
@@ -140,6 +159,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const requestId = (req as { requestId?: string }).requestId ?? newId();
+    if (err instanceof SwitchboardError) return sendError(reply, errorReply(err), requestId);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
       return sendError(
         reply,
@@ -183,6 +203,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         traceparent: (req as { traceparent?: string }).traceparent!,
         deadline: Date.now() + deps.timeoutMs,
       });
+      // The caller's token goes on to the router, which verifies it. Only a bearer value shaped like a
+      // signed token: anything else (an API key) never leaves the gateway.
+      const token = bearerToken(req.headers.authorization);
+      if (token) h.set(HeaderNames.authorization, `Bearer ${token}`);
       const msg = await deps.natsGuard
         .execute(() =>
           deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }),
@@ -209,6 +233,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.get<{ Params: { id: string } }>('/v1/sessions/:id', async (req, reply) => {
     const requestId = (req as { requestId?: string }).requestId!;
     try {
+      // Secure mode: a valid token first (401), then only its user's session (403).
+      const caller = deps.tokens
+        ? await identifyCaller(deps.tokens, req.headers.authorization, undefined)
+        : undefined;
       const id = SessionId.safeParse(req.params.id);
       if (!id.success) throw new SwitchboardError('invalid_request', 'invalid session id');
       if (deps.isConnected && !deps.isConnected()) {
@@ -220,12 +248,18 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           throw natsFailure(err);
         });
       if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+      if (caller) checkSessionAccess(stored.session, caller);
       return reply.header('x-request-id', requestId).send(toSessionView(stored.session));
     } catch (err) {
       return sendError(reply, errorReply(err), requestId);
     }
   });
 
-  registerOpsRoutes(app, { registry: metrics.registry, isReady: deps.isReady });
+  if (deps.opsRoutes !== false)
+    registerOpsRoutes(app, {
+      registry: metrics.registry,
+      isReady: deps.isReady,
+      ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    });
   return app;
 }

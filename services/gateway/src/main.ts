@@ -4,6 +4,7 @@ import {
   createLogger,
   createSessionStore,
   loadConfigOrExit,
+  loadTokenVerifierOrExit,
   onShutdownSignal,
   patchNatsRequestCancel,
 } from '@switchboard/runtime';
@@ -14,7 +15,15 @@ const config = loadConfigOrExit('gateway', () => loadGatewayConfig());
 const log = createLogger({ service: 'gateway', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
 // Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
 log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
-const rt = await bootService({ service: 'gateway', config, log });
+const tokens = await loadTokenVerifierOrExit('gateway', config, log);
+// With OPS_PORT the ops routes get a server of their own on OPS_HOST (loopback by default);
+// without it they stay on the API port.
+const rt = await bootService({
+  service: 'gateway',
+  config,
+  log,
+  ...(config.OPS_PORT === undefined ? {} : { opsPort: config.OPS_PORT, opsHost: config.OPS_HOST }),
+});
 const natsGuard = createGuard(
   {
     target: 'nats',
@@ -34,11 +43,34 @@ const app = buildGateway({
   timeoutMs: config.GATEWAY_TIMEOUT_MS,
   apiKeys: config.GATEWAY_API_KEYS,
   isReady: rt.isReady,
+  readiness: rt.readiness,
   isConnected: rt.isConnected,
+  tokens,
+  edge: {
+    rateLimitMax: config.GATEWAY_RATE_LIMIT_MAX,
+    rateLimitWindowMs: config.GATEWAY_RATE_LIMIT_WINDOW_MS,
+    requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
+    corsOrigins: config.GATEWAY_CORS_ORIGINS,
+  },
+  opsRoutes: config.OPS_PORT === undefined,
 });
 await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
 rt.setReady(true);
-log.info({ port: config.GATEWAY_PORT }, 'ready');
+log.info(
+  {
+    port: config.GATEWAY_PORT,
+    host: config.GATEWAY_HOST,
+    opsPort: rt.opsPort,
+    apiKeys: config.GATEWAY_API_KEYS.length,
+    rateLimit:
+      config.GATEWAY_RATE_LIMIT_MAX > 0
+        ? `${config.GATEWAY_RATE_LIMIT_MAX} per ${config.GATEWAY_RATE_LIMIT_WINDOW_MS} ms`
+        : 'off',
+    corsOrigins: config.GATEWAY_CORS_ORIGINS,
+  },
+  'ready',
+);
 onShutdownSignal(log, async () => {
   rt.setReady(false);
   await app.close();

@@ -8,6 +8,7 @@ import {
   guardSessionStore,
   isJetStreamFailure,
   loadConfigOrExit,
+  loadTokenVerifierOrExit,
   onShutdownSignal,
   patchNatsRequestCancel,
   serveEndpoint,
@@ -21,9 +22,19 @@ const config = loadConfigOrExit('router', () => loadRouterConfig());
 const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
 // Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
 log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
-const rt = await bootService({ service: 'router', config, log, opsPort: config.OPS_PORT });
+// Read before connecting: a bad key file stops the router at start.
+const tokens = await loadTokenVerifierOrExit('router', config, log);
+const rt = await bootService({
+  service: 'router',
+  config,
+  log,
+  opsPort: config.OPS_PORT,
+  opsHost: config.OPS_HOST,
+});
 const registry = await watchRegistry({ kv: rt.buckets.agents, log });
 await registry.ready;
+// A recreated registry bucket is a new stream: the watch of the old one would stay stuck.
+rt.dependencies.add({ kind: 'bucket', name: Names.agentsBucket }, { restored: () => registry.restart() });
 // Retries ride out a JetStream leader election (4-8 s on nats-server 2.9, docs/jetstream.md): ~20 s budget.
 // The task publish and the session reads and writes share this breaker.
 const jetstream = createGuard(
@@ -46,6 +57,7 @@ const handler = createRouteHandler({
   metrics: rt.metrics,
   clarifyText,
   methods: config.ANTHROPIC_API_KEY ? ['embedded', 'session', 'claude'] : ['embedded', 'session'],
+  ...(tokens ? { tokens } : {}),
 });
 // Every routing-decision series of the agents known at start exists at 0 before the first request.
 handler.prime();

@@ -1,16 +1,20 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { HeaderNames, Names, type Task } from '@switchboard/contracts';
+import { HeaderNames, Names, type Session, type Task } from '@switchboard/contracts';
 import {
   createGuard,
   createLogger,
   createMetrics,
   createSessionStore,
+  createTokenVerifier,
   ensureBuckets,
   ensureStreams,
+  generateTokenKeys,
   InFlight,
+  issueToken,
   type SessionStore,
   serveEndpoint,
+  type TokenVerifier,
 } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +29,9 @@ let store: SessionStore;
 const log = createLogger({ service: 'test', level: 'silent' });
 const metrics = createMetrics('router', { processMetrics: false });
 let agents: AgentView[] = [];
+const keys = generateTokenKeys();
+/** `Bearer <token>` of alice and bob. */
+const bearer: Record<string, string> = {};
 
 const view = (name: string, instances: number): AgentView => ({
   name,
@@ -42,8 +49,11 @@ const classifier: Classifier = {
   },
 };
 
-/** Serves the route handler with `c` on `subject`, as the router's main does. */
-function serveRouter(subject: string, c: Classifier) {
+/**
+ * Serves the route handler with `c` on `subject`, as the router's main does; with `tokens` callers
+ * must prove who they are (secure mode).
+ */
+function serveRouter(subject: string, c: Classifier, tokens?: TokenVerifier) {
   const handle = createRouteHandler({
     js,
     store,
@@ -52,6 +62,7 @@ function serveRouter(subject: string, c: Classifier) {
     publishGuard: createGuard({ target: 'jetstream', timeoutMs: 2000 }, metrics),
     metrics,
     clarifyText: (list) => `I can connect you with: ${list.map((a) => a.name).join(', ')}`,
+    ...(tokens ? { tokens } : {}),
   });
   return serveEndpoint({
     nc,
@@ -73,6 +84,8 @@ beforeAll(async () => {
   await ensureStreams(jsm);
   store = createSessionStore((await ensureBuckets(nc)).sessions);
   serveRouter('agents.ask', classifier);
+  for (const user of ['alice', 'bob']) bearer[user] = `Bearer ${await issueToken(keys.signingKeyPem, user)}`;
+  serveRouter('secure.ask', classifier, await createTokenVerifier(keys.publicKeyPem));
 });
 afterAll(async () => {
   await nc?.close();
@@ -282,5 +295,153 @@ describe('router on agents.ask', () => {
     await nc.flush();
     await new Promise((r) => setTimeout(r, 200));
     expect((await lastTask('hr')).task.requestId).toBe('caller-req-1');
+  });
+});
+
+// Callers prove who they are: with the token public key every request needs a valid token, its
+// userId must be the token's, and a session can be continued only by its owner.
+/** Sends `body` to `subject` with the given headers and returns the reply, or `null` when the router handed the request on. */
+async function send(
+  subject: string,
+  body: Record<string, unknown>,
+  h: Record<string, string> = {},
+): Promise<Record<string, unknown> | null> {
+  const hdrs = headers();
+  for (const [k, v] of Object.entries(h)) hdrs.set(k, v);
+  const inbox = `_INBOX.${Math.random().toString(36).slice(2)}`;
+  const sub = nc.subscribe(inbox, { max: 1 });
+  nc.publish(subject, JSON.stringify(body), { headers: hdrs, reply: inbox });
+  const timer = setTimeout(() => sub.unsubscribe(), 500);
+  for await (const m of sub) {
+    clearTimeout(timer);
+    return m.json();
+  }
+  return null;
+}
+
+async function session(id: string, userId: string | undefined, status: Session['status'] = 'open') {
+  const at = new Date().toISOString();
+  await store.create({
+    sessionId: id,
+    agent: 'hr',
+    status,
+    createdAt: at,
+    updatedAt: at,
+    turns: [],
+    ...(userId ? { userId } : {}),
+  });
+}
+const error = (code: string) => ({ ok: false, error: { code } });
+
+describe('agents.ask with the token public key', () => {
+  it.each([
+    ['no Authorization header', {}],
+    ['a token that is not valid', { Authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.c2ln' }],
+    ['an API key instead of a token', { Authorization: 'Bearer sk-my-key' }],
+  ])('refuses %s as unauthorized and publishes nothing', async (_label, h) => {
+    expect(await send('secure.ask', { text: 'ask hr', userId: 'alice' }, h)).toMatchObject(
+      error('unauthorized'),
+    );
+    expect(await taskCount()).toBe(0);
+  });
+
+  it("puts the token's user on the task and in its Switchboard-User header, never the token", async () => {
+    expect(await send('secure.ask', { text: 'ask hr' }, { Authorization: bearer.alice! })).toBeNull();
+    const { task, headers: h } = await lastTask('hr');
+    expect(task.userId).toBe('alice');
+    expect(h.get(HeaderNames.userId)).toBe('alice');
+    expect(h.get(HeaderNames.authorization)).toBe('');
+    expect(task.taskId).toMatch(/^[0-9a-f]{32}$/);
+    expect(task.sessionId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('ignores a Switchboard-User header sent by the caller: only the token counts', async () => {
+    await send(
+      'secure.ask',
+      { text: 'ask hr' },
+      { Authorization: bearer.alice!, [HeaderNames.userId]: 'bob' },
+    );
+    const { task, headers: h } = await lastTask('hr');
+    expect(task.userId).toBe('alice');
+    expect(h.get(HeaderNames.userId)).toBe('alice');
+  });
+
+  it("refuses a userId that is not the token's as forbidden, and accepts the token's own", async () => {
+    expect(
+      await send('secure.ask', { text: 'ask hr', userId: 'bob' }, { Authorization: bearer.alice! }),
+    ).toMatchObject(error('forbidden'));
+    expect(await taskCount()).toBe(0);
+    expect(
+      await send('secure.ask', { text: 'ask hr', userId: 'alice' }, { Authorization: bearer.alice! }),
+    ).toBeNull();
+    expect((await lastTask('hr')).task.userId).toBe('alice');
+  });
+
+  it("lets only the session's owner continue it", async () => {
+    await session('alices-1', 'alice');
+    const followUp = { text: 'and next week?', sessionId: 'alices-1' };
+    expect(await send('secure.ask', followUp, { Authorization: bearer.bob! })).toMatchObject(
+      error('forbidden'),
+    );
+    expect(
+      await send('secure.ask', { ...followUp, userId: 'alice' }, { Authorization: bearer.bob! }),
+    ).toMatchObject(error('forbidden'));
+    expect(await taskCount()).toBe(0);
+    expect(await send('secure.ask', followUp, { Authorization: bearer.alice! })).toBeNull();
+    expect((await lastTask('hr')).task).toMatchObject({
+      sessionId: 'alices-1',
+      userId: 'alice',
+      newSession: false,
+    });
+  });
+
+  it('refuses a session of nobody, and says nothing about the state of a session of another user', async () => {
+    await session('nobodys-1', undefined);
+    await session('alices-closed', 'alice', 'ended');
+    expect(
+      await send('secure.ask', { text: 'hi', sessionId: 'nobodys-1' }, { Authorization: bearer.bob! }),
+    ).toMatchObject(error('forbidden'));
+    expect(
+      await send('secure.ask', { text: 'hi', sessionId: 'alices-closed' }, { Authorization: bearer.bob! }),
+    ).toMatchObject(error('forbidden'));
+    expect(
+      await send('secure.ask', { text: 'hi', sessionId: 'alices-closed' }, { Authorization: bearer.alice! }),
+    ).toMatchObject(error('session_closed'));
+    expect(await taskCount()).toBe(0);
+  });
+
+  it("stores a queued session as the token's user", async () => {
+    agents = [view('hr', 0), view('finance', 0)];
+    const r = await send('secure.ask', { text: 'ask hr' }, { Authorization: bearer.bob! });
+    expect(r).toMatchObject({ ok: true, status: 'queued', agent: 'hr' });
+    const stored = await store.get(String(r?.sessionId));
+    expect(stored?.session.userId).toBe('bob');
+    expect(stored?.session.sessionId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('agents.ask in open mode (no token public key)', () => {
+  it('trusts the userId of a request and needs no token', async () => {
+    expect(await send('agents.ask', { text: 'ask hr', userId: 'carol' })).toBeNull();
+    expect((await lastTask('hr')).task.userId).toBe('carol');
+  });
+
+  it('never hands a session to another user: naming another user is forbidden, naming nobody continues as the owner', async () => {
+    await session('alices-open', 'alice');
+    expect(await send('agents.ask', { text: 'hi', sessionId: 'alices-open', userId: 'dave' })).toMatchObject(
+      error('forbidden'),
+    );
+    expect(await taskCount()).toBe(0);
+    expect(await send('agents.ask', { text: 'hi', sessionId: 'alices-open' })).toBeNull();
+    const { task } = await lastTask('hr');
+    expect(task.sessionId).toBe('alices-open');
+    // No user on the task: the agent takes the session's.
+    expect(task.userId).toBeUndefined();
+  });
+
+  it('gives random ids to sessions, also to a clarify reply', async () => {
+    const r = await send('agents.ask', { text: 'what is the weather?' });
+    expect(r).toMatchObject({ ok: true, status: 'clarify' });
+    expect(r?.sessionId).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -10,13 +10,18 @@ import {
   type Task,
 } from '@switchboard/contracts';
 import {
+  authorizationOf,
+  type Caller,
+  checkSessionAccess,
   type Guard,
+  identifyCaller,
   type Metrics,
-  newId,
+  newSecretId,
   primeRoutingDecisions,
   publishTask,
   type RequestContext,
   type SessionStore,
+  type TokenVerifier,
 } from '@switchboard/runtime';
 import type { AgentView, Classifier } from './classify/types.js';
 
@@ -33,10 +38,16 @@ export interface RouterDeps {
   clarifyText: (agents: readonly AgentView[]) => string;
   /** The routing methods in use, for series at 0 from start-up (default: embedded and session). */
   methods?: readonly string[];
+  /**
+   * Verifies the caller's token (`Authorization: Bearer <token>` header). Absent: open mode, the
+   * request's `userId` is trusted.
+   */
+  tokens?: TokenVerifier;
 }
 
 /**
- * Handles one `agents.ask` request: validate, pick the agent (session owner, or the classifier over
+ * Handles one `agents.ask` request: validate, establish the caller (a verified token in secure
+ * mode; a follow-up only in the caller's own session), pick the agent (session owner, or the classifier over
  * every known agent, alive or not), hand a task to JetStream with the caller's reply subject, and
  * return `null` so the agent answers the caller directly. When no instance of the agent is alive the task is still
  * stored and the caller gets `queued` at once.
@@ -56,6 +67,7 @@ export function createRouteHandler(deps: RouterDeps) {
 
   const handOn = async (
     req: AskRequest,
+    caller: Caller,
     agent: string,
     sessionId: string,
     newSession: boolean,
@@ -65,7 +77,7 @@ export function createRouteHandler(deps: RouterDeps) {
     split?: { first: { text: string }; others: { agent: string; text: string }[] },
   ): Promise<AskReply | null> => {
     const task: Task = {
-      taskId: newId(),
+      taskId: newSecretId(),
       requestId: ctx.requestId,
       sessionId,
       agent,
@@ -75,7 +87,8 @@ export function createRouteHandler(deps: RouterDeps) {
       // A queued task's session is stored below, so for the agent it is not new.
       newSession: newSession && live,
       createdAt: new Date().toISOString(),
-      ...(req.userId ? { userId: req.userId } : {}),
+      // The proven user in secure mode; the request's own `userId` in open mode.
+      ...(caller.userId ? { userId: caller.userId } : {}),
     };
     if (!live && newSession) {
       // Nobody may answer for a while: store the session now so it can be read and followed up.
@@ -86,7 +99,7 @@ export function createRouteHandler(deps: RouterDeps) {
         createdAt: task.createdAt,
         updatedAt: task.createdAt,
         turns: [{ role: 'user', text: task.text, at: task.createdAt, taskId: task.taskId }],
-        ...(req.userId ? { userId: req.userId } : {}),
+        ...(task.userId ? { userId: task.userId } : {}),
       };
       await deps.store.create(session);
       metrics.sessions.inc({ agent, event: 'opened' });
@@ -126,18 +139,20 @@ export function createRouteHandler(deps: RouterDeps) {
 
   const handle = async (msg: Msg, ctx: RequestContext): Promise<AskReply | null> => {
     const req = decodeAskRequest(msg.data, { plainText: true });
+    const caller = await identifyCaller(deps.tokens, authorizationOf(msg.headers), req.userId);
     const views = deps.registry.views();
     if (primed.size !== views.length + 1) prime(views);
     if (req.sessionId) {
       const stored = await deps.store.get(req.sessionId);
       if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
+      checkSessionAccess(stored.session, caller);
       if (stored.session.status === 'ended') {
         throw new SwitchboardError('session_closed', 'this session has ended; start a new one');
       }
       const owner = stored.session.agent;
       metrics.routingDecisions.inc({ agent: owner, method: 'session' });
       const live = (views.find((v) => v.name === owner)?.instances ?? 0) > 0;
-      return handOn(req, owner, req.sessionId, false, live, msg, ctx);
+      return handOn(req, caller, owner, req.sessionId, false, live, msg, ctx);
     }
     // The agent whose domain the request is, alive or not: with no live instance the task is
     // stored for it (`queued`), never handed to a live agent that does not fit.
@@ -154,7 +169,7 @@ export function createRouteHandler(deps: RouterDeps) {
       return {
         ok: true,
         status: 'clarify',
-        sessionId: newId(),
+        sessionId: newSecretId(),
         agent: null,
         text: deps.clarifyText(views),
         data: {
@@ -164,7 +179,7 @@ export function createRouteHandler(deps: RouterDeps) {
     }
     const [first, ...others] = decision.parts ?? [];
     const split = first && first.agent === chosen.name && others.length > 0 ? { first, others } : undefined;
-    return handOn(req, chosen.name, newId(), true, chosen.instances > 0, msg, ctx, split);
+    return handOn(req, caller, chosen.name, newSecretId(), true, chosen.instances > 0, msg, ctx, split);
   };
   /** Exports the routing-decision series of every currently known agent at 0. */
   return Object.assign(handle, { prime: () => prime(deps.registry.views()) });

@@ -83,6 +83,7 @@ const REFUSED: ReadonlySet<ErrorCode> = new Set([
   'unknown_session',
   'session_closed',
   'unauthorized',
+  'forbidden',
 ]);
 
 /** The result of a turn that threw `err`. Anything untyped is a retryable internal failure. */

@@ -1,6 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { createInbox } from '@nats-io/transport-node';
-import { backoffDelay, type Logger, RetryPolicies } from '@switchboard/runtime';
+import { backoffDelay, type Logger, newInbox, RetryPolicies } from '@switchboard/runtime';
 import type { TaskMsg, TaskSink, TaskSource } from './task-source.js';
 
 const ACK = new TextEncoder().encode('+ACK');
@@ -155,7 +154,8 @@ export class PullSource implements TaskSource {
   }
 
   private subscribe(): Generation {
-    const inbox = createInbox();
+    // Under the connection's inbox prefix: the only inboxes its NATS identity may subscribe to.
+    const inbox = newInbox(this.nc);
     const mine: Generation = {
       inbox,
       sub: this.nc.subscribe(inbox, {

@@ -240,6 +240,30 @@ describe('task worker', () => {
     expect(dl?.string()).toBe('{"taskId": 5}');
   });
 
+  it('dead-letters a task whose reply subject is not an inbox, runs nothing and publishes nothing there', async () => {
+    // The reply subject names an event subject: answering there would forge an event.
+    const target = 'events.hr.leave_requested';
+    const seen = nc.subscribe(target);
+    const eventsBefore = (await jsm.streams.info(Names.eventsStream)).state.messages;
+    const t = task('book leave for me');
+    const { headers } = await import('@nats-io/transport-node');
+    const h = headers();
+    h.set(HeaderNames.replyTo, target);
+    const callsBefore = calls.length;
+    await js.publish('tasks.hr', JSON.stringify(t), { msgID: t.taskId, headers: h });
+    await consumerIdle();
+    await nc.flush();
+    const dl = await jsm.streams.getMessage(Names.deadLetterStream, { last_by_subj: 'dlq.hr' });
+    expect(dl?.json<Task>().taskId).toBe(t.taskId);
+    expect(dl?.header.get('Switchboard-Dlq-Reason')).toBe('invalid_task');
+    expect(dl?.header.get('Switchboard-Dlq-Detail')).toMatch(/not an inbox/);
+    expect(calls.length).toBe(callsBefore);
+    expect(seen.getReceived()).toBe(0);
+    expect((await jsm.streams.info(Names.eventsStream)).state.messages).toBe(eventsBefore);
+    expect(await store.get(t.sessionId)).toBeNull();
+    seen.unsubscribe();
+  });
+
   it('retries a retryable failure with backoff and answers when a later delivery succeeds', async () => {
     behaviour = async (text, n) => {
       if (n < 2) throw new SwitchboardError('timeout', 'llm slow', { retryAfterMs: 100 });

@@ -256,6 +256,11 @@ class Worker implements TaskWorker {
       if (task.agent !== this.opts.agent) {
         throw new SwitchboardError('invalid_request', `task is for agent ${task.agent}`);
       }
+      // Answering on a subject that is not an inbox would publish into whatever it names (a stream,
+      // a bucket): such a task is dead-lettered, and nothing is sent there.
+      if (r.ctx.unusableReplyTo) {
+        throw new SwitchboardError('invalid_request', 'the reply subject of the task is not an inbox');
+      }
     } catch (err) {
       return { result: { kind: 'invalid_task' }, error: err };
     }

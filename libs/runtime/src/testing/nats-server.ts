@@ -69,10 +69,18 @@ function waitForReady(child: ChildProcess, log: string[], timeoutMs: number): Pr
 
 /**
  * Starts a real `nats-server` with JetStream on a free loopback port and a temporary store.
- * `extraArgs` are passed through (e.g. a config file for a cluster node).
+ * `configFile` is loaded first (e.g. the `nats.conf` of `npm run secure:init`: users, permissions,
+ * TLS), the port, address and store given here override it; `extraArgs` are passed through (e.g. a
+ * config file for a cluster node).
  */
 export async function startNatsServer(
-  opts: { jetstream?: boolean; extraArgs?: string[]; port?: number; storeDir?: string } = {},
+  opts: {
+    jetstream?: boolean;
+    extraArgs?: string[];
+    port?: number;
+    storeDir?: string;
+    configFile?: string;
+  } = {},
 ): Promise<NatsServer> {
   const bin = findNatsServer();
   if (!bin) {
@@ -81,7 +89,16 @@ export async function startNatsServer(
   const port = opts.port ?? (await freePort());
   const monitorPort = await freePort();
   const storeDir = opts.storeDir ?? mkdtempSync(join(tmpdir(), 'switchboard-nats-'));
-  const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), ...(opts.extraArgs ?? [])];
+  const args = [
+    ...(opts.configFile ? ['-c', opts.configFile] : []),
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    String(monitorPort),
+    ...(opts.extraArgs ?? []),
+  ];
   if (opts.jetstream !== false) args.push('-js', '-sd', storeDir);
   let child: ChildProcess | undefined;
   const log: string[] = [];

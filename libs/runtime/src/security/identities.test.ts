@@ -1,0 +1,129 @@
+import { Names, Subjects } from '@switchboard/contracts';
+import { describe, expect, it } from 'vitest';
+import { DeployedAgents } from '../provision.js';
+import { agentIdentity, Identities, IdentityNames, identities, JsApi } from './identities.js';
+
+const services = ['router', ...DeployedAgents.map(agentIdentity), 'gateway'];
+const publish = (id: string) => Identities[id]!.publish.map((a) => a.subject);
+const subscribe = (id: string) =>
+  Identities[id]!.subscribe.map((a) => (a.queue ? `${a.subject} ${a.queue}` : a.subject));
+
+describe('the identity table', () => {
+  it('has the identities of the issue, in order', () => {
+    expect(IdentityNames).toEqual(['router', 'hr-agent', 'finance-agent', 'gateway', 'client', 'admin']);
+  });
+
+  it('lets no service create, update, purge or delete a stream, nor use the JetStream API at large', () => {
+    for (const id of services) {
+      for (const s of publish(id)) {
+        expect(s, `${id}: ${s}`).not.toMatch(/^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)/);
+        expect(s, `${id}: ${s}`).not.toMatch(/^\$JS\.API\.(>|\*)|^>$|^\$JS\.API\.[A-Z]+\.>$/);
+        expect(s, `${id}: ${s}`).not.toMatch(/^\$JS\.API\.CONSUMER\.(DELETE|DURABLE)\.AGENT_TASKS/);
+      }
+    }
+  });
+
+  it('lets each agent create, read and pull only its own consumer, with its own filter in the subject', () => {
+    for (const agent of DeployedAgents) {
+      const id = agentIdentity(agent);
+      const consumerApi = publish(id).filter(
+        (s) => s.includes(`.${Names.tasksStream}.`) && s.startsWith('$JS.API.CONSUMER'),
+      );
+      const consumer = Names.agentConsumer(agent);
+      expect(consumerApi.sort()).toEqual(
+        [
+          JsApi.consumerInfo(Names.tasksStream, consumer),
+          `$JS.API.CONSUMER.CREATE.AGENT_TASKS.${consumer}.tasks.${agent}`,
+          JsApi.consumerNext(Names.tasksStream, consumer),
+        ].sort(),
+      );
+      expect(publish(id)).toContain(`$JS.ACK.AGENT_TASKS.${consumer}.>`);
+      for (const other of DeployedAgents.filter((a) => a !== agent)) {
+        expect(publish(id).join(' ')).not.toContain(Names.agentConsumer(other));
+        expect(publish(id)).not.toContain(Subjects.task(other));
+        expect(publish(id).join(' ')).not.toContain(Names.agentDataBucket(other));
+      }
+    }
+  });
+
+  it('binds the endpoints to the queue groups the code uses', () => {
+    expect(subscribe('router')).toContain(`${Subjects.ask} ${Names.routerQueue}`);
+    for (const agent of DeployedAgents) {
+      expect(subscribe(agentIdentity(agent))).toContain(
+        `${Subjects.agentAsk(agent)} ${Names.agentQueue(agent)}`,
+      );
+      expect(subscribe(agentIdentity(agent))).toContain(
+        `${Subjects.maxDeliveriesAdvisory(agent)} ${Names.agentQueue(agent)}-advisories`,
+      );
+    }
+  });
+
+  it('gives each identity its own inbox prefix and subscriptions to its own inboxes only', () => {
+    for (const id of IdentityNames) {
+      const spec = Identities[id]!;
+      expect(spec.inboxPrefix).toBe(Subjects.identityInbox(id));
+      const inboxes = subscribe(id).filter((s) => s.startsWith('_INBOX'));
+      expect(inboxes).toEqual([`_INBOX.${id}.>`]);
+    }
+  });
+
+  it('lets only the agents publish to inboxes (answers carried by tasks), and only the router answer requests', () => {
+    for (const id of IdentityNames) {
+      const toInbox = publish(id).filter((s) => s.startsWith('_INBOX'));
+      expect(toInbox, id).toEqual(id.endsWith('-agent') ? ['_INBOX.>'] : []);
+      expect(Identities[id]!.allowResponses, id).toBe(id === 'router');
+    }
+  });
+
+  it('reads KV values by key only, never by sequence', () => {
+    for (const id of services) {
+      for (const s of publish(id).filter((x) => x.includes('DIRECT.GET') || x.includes('MSG.GET'))) {
+        expect(
+          s === JsApi.messageGet(Names.tasksStream) ||
+            /^\$JS\.API\.DIRECT\.GET\.KV_\w+\.\$KV\.\w+\.>$/.test(s),
+          s,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('keeps the client to asking', () => {
+    expect(publish('client')).toEqual([Subjects.ask, ...DeployedAgents.map((a) => Subjects.agentAsk(a))]);
+    expect(subscribe('client')).toEqual(['_INBOX.client.>']);
+    expect(publish('gateway').filter((s) => !s.startsWith('$JS.API.STREAM.INFO.'))).toEqual([
+      JsApi.info,
+      Subjects.ask,
+      JsApi.keyGet(Names.sessionsBucket),
+    ]);
+  });
+
+  it('writes only well-formed subjects: no empty tokens, wildcards only as whole tokens', () => {
+    for (const id of IdentityNames) {
+      for (const s of [...publish(id), ...Identities[id]!.subscribe.map((a) => a.subject)]) {
+        const tokens = s.split('.');
+        expect(
+          tokens.every((t) => t.length > 0 && (!/[*>]/.test(t) || t === '*' || t === '>')),
+          `${id}: ${s}`,
+        ).toBe(true);
+        expect(tokens.indexOf('>') === -1 || tokens.indexOf('>') === tokens.length - 1, `${id}: ${s}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+
+  it('follows the agent types it is built for', () => {
+    const t = identities(['hr', 'finance', 'legal']);
+    expect(Object.keys(t)).toEqual([
+      'router',
+      'hr-agent',
+      'finance-agent',
+      'legal-agent',
+      'gateway',
+      'client',
+      'admin',
+    ]);
+    expect(t.router!.publish.map((a) => a.subject)).toContain('tasks.legal');
+    expect(t['legal-agent']!.subscribe.map((a) => a.subject)).toContain('agents.legal.ask');
+  });
+});

@@ -1,0 +1,233 @@
+import { Names, Subjects } from '@switchboard/contracts';
+import { DeployedAgents } from '../provision.js';
+
+/**
+ * The NATS identities of Switchboard and what each may do on the bus: one table, built from the
+ * names the code itself uses (`Names`, `Subjects`), from which `npm run secure:init` writes the
+ * server's `authorization` block and `infra/nats/permissions.conf` is generated. Everything not
+ * listed is denied by the server.
+ *
+ * - No service identity creates, updates, purges or deletes a stream or bucket: `admin` provisions
+ *   them (`npm run provision`). An agent creates and updates only its own durable consumer, and
+ *   only with its own filter subject (the server checks that the filter in the subject is the one
+ *   in the request).
+ * - Replies: each identity subscribes to its own inboxes only (`_INBOX.<identity>.>`, the
+ *   connection's `NATS_INBOX_PREFIX`). The router answers the requests it receives through
+ *   `allow_responses` (it cannot publish to any inbox); agents answer the reply subject a task
+ *   carries, so they may publish to `_INBOX.>`, and refuse a task whose reply subject is not an
+ *   inbox (`readContext`).
+ * - KV reads are by key only (`$JS.API.DIRECT.GET.<stream>.$KV.<bucket>.<key>`): a key must be
+ *   known to be read; reading by sequence, which walks a whole bucket, is not allowed.
+ */
+
+/** One allowed subject (a subscription may be bound to a queue group), with why it is needed. */
+export interface Allow {
+  subject: string;
+  /** Subscriptions only: the queue group the subscription must use. */
+  queue?: string;
+  why: string;
+}
+
+/** One identity: who it is for and everything it may publish and subscribe to. */
+export interface Identity {
+  name: string;
+  description: string;
+  /** Its inbox prefix (`NATS_INBOX_PREFIX`): the only inboxes it may subscribe to. */
+  inboxPrefix: string;
+  publish: readonly Allow[];
+  subscribe: readonly Allow[];
+  /** May answer the requests it receives, once each, whatever their reply subject (`allow_responses`). */
+  allowResponses: boolean;
+}
+
+/** JetStream API subjects (nats-server 2.9 and later), built from stream, consumer and bucket names. */
+export const JsApi = {
+  /** Account information (`jetstreamManager`, `Kvm`). */
+  info: '$JS.API.INFO',
+  streamInfo: (stream: string) => `$JS.API.STREAM.INFO.${stream}`,
+  /** Reads one stored message by sequence (the max-deliveries watcher reads its task back). */
+  messageGet: (stream: string) => `$JS.API.STREAM.MSG.GET.${stream}`,
+  /** Reads the value of one key: the key is in the subject (`kv.get`). */
+  keyGet: (bucket: string) =>
+    `$JS.API.DIRECT.GET.${Names.bucketStream(bucket)}.${Subjects.bucketKeys(bucket)}`,
+  consumerInfo: (stream: string, consumer: string) => `$JS.API.CONSUMER.INFO.${stream}.${consumer}`,
+  /** Creates or updates a named consumer whose filter subject is `filter` (checked by the server). */
+  consumerCreate: (stream: string, consumer: string, filter: string) =>
+    `$JS.API.CONSUMER.CREATE.${stream}.${consumer}.${filter}`,
+  /** A pull request on a durable consumer: whoever sends it is delivered its messages. */
+  consumerNext: (stream: string, consumer: string) => `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+  /** The ordered consumers of a KV watch on `bucket` (any name, filters under the bucket's keys). */
+  watchCreate: (bucket: string) =>
+    `$JS.API.CONSUMER.CREATE.${Names.bucketStream(bucket)}.*.${Subjects.bucketKeys(bucket)}`,
+  watchDelete: (bucket: string) => `$JS.API.CONSUMER.DELETE.${Names.bucketStream(bucket)}.*`,
+  watchInfo: (bucket: string) => `$JS.API.CONSUMER.INFO.${Names.bucketStream(bucket)}.*`,
+  /** Flow-control answers of a push consumer on `stream`. */
+  flowControl: (stream: string) => `$JS.FC.${stream}.>`,
+  /** Acks of one durable consumer's deliveries, in the short and in the domain-qualified form. */
+  acks: (stream: string, consumer: string) => [
+    `$JS.ACK.${stream}.${consumer}.>`,
+    `$JS.ACK.*.*.${stream}.${consumer}.>`,
+  ],
+} as const;
+
+/** The identity name of an agent type: `hr` runs as `hr-agent`. */
+export function agentIdentity(agent: string): string {
+  return `${agent}-agent`;
+}
+
+const allStreams = [Names.tasksStream, Names.eventsStream, Names.deadLetterStream];
+const sharedBuckets = [Names.sessionsBucket, Names.agentsBucket];
+
+/** What every service does at start and while it runs: look at its streams and buckets, never change them. */
+function checksOf(buckets: readonly string[]): Allow[] {
+  return [
+    { subject: JsApi.info, why: 'JetStream account information' },
+    ...allStreams.map((s) => ({ subject: JsApi.streamInfo(s), why: 'checks the stream exists' })),
+    ...buckets.map((b) => ({
+      subject: JsApi.streamInfo(Names.bucketStream(b)),
+      why: `checks (binds) the bucket ${b}`,
+    })),
+  ];
+}
+
+function inboxOf(identity: string): Allow {
+  return { subject: `${Subjects.identityInbox(identity)}.>`, why: 'its own reply inboxes' };
+}
+
+/** A KV watch on `bucket`: ordered consumers created, followed and deleted. */
+function watchOf(bucket: string): Allow[] {
+  const why = `watches the bucket ${bucket}`;
+  return [
+    { subject: JsApi.watchCreate(bucket), why },
+    { subject: JsApi.watchInfo(bucket), why },
+    { subject: JsApi.watchDelete(bucket), why },
+    { subject: JsApi.flowControl(Names.bucketStream(bucket)), why },
+  ];
+}
+
+function routerIdentity(agents: readonly string[]): Identity {
+  const name = 'router';
+  return {
+    name,
+    description: 'serves agents.ask: routes a request to an agent type and hands it on as a task',
+    inboxPrefix: Subjects.identityInbox(name),
+    allowResponses: true,
+    publish: [
+      ...checksOf(sharedBuckets),
+      ...agents.map((a) => ({ subject: Subjects.task(a), why: `hands requests to ${a}` })),
+      { subject: Subjects.bucketKeys(Names.sessionsBucket), why: 'opens and follows sessions' },
+      { subject: JsApi.keyGet(Names.sessionsBucket), why: 'reads a session by its id' },
+      ...watchOf(Names.agentsBucket),
+    ],
+    subscribe: [{ subject: Subjects.ask, queue: Names.routerQueue, why: 'serves agents.ask' }, inboxOf(name)],
+  };
+}
+
+function agentServiceIdentity(agent: string): Identity {
+  const name = agentIdentity(agent);
+  const consumer = Names.agentConsumer(agent);
+  const data = Names.agentDataBucket(agent);
+  const tasks = Names.tasksStream;
+  return {
+    name,
+    description: `the ${agent} agent: consumes tasks.${agent}, answers callers, keeps its data in ${data}`,
+    inboxPrefix: Subjects.identityInbox(name),
+    allowResponses: false,
+    publish: [
+      ...checksOf([...sharedBuckets, data]),
+      { subject: `${Subjects.inboxPrefix}>`, why: 'answers the reply subject a task carries (an inbox)' },
+      { subject: Subjects.task(agent), why: 'direct requests become its own tasks' },
+      { subject: `events.${agent}.>`, why: 'its domain events' },
+      { subject: Subjects.deadLetter(agent), why: 'its dead letters' },
+      { subject: Subjects.bucketKeys(Names.sessionsBucket), why: 'writes the turns of its sessions' },
+      { subject: JsApi.keyGet(Names.sessionsBucket), why: 'reads a session by its id' },
+      { subject: `$KV.${Names.agentsBucket}.${agent}.>`, why: 'its own capability cards' },
+      { subject: Subjects.bucketKeys(data), why: 'seeds and changes its data' },
+      { subject: JsApi.keyGet(data), why: 'reads its data' },
+      ...watchOf(data),
+      { subject: JsApi.consumerInfo(tasks, consumer), why: 'its durable consumer' },
+      { subject: JsApi.consumerCreate(tasks, consumer, Subjects.task(agent)), why: 'creates its consumer' },
+      { subject: JsApi.consumerNext(tasks, consumer), why: 'pulls its tasks' },
+      ...JsApi.acks(tasks, consumer).map((subject) => ({ subject, why: 'acknowledges its tasks' })),
+      { subject: JsApi.messageGet(tasks), why: 'reads back a task whose deliveries ran out' },
+    ],
+    subscribe: [
+      {
+        subject: Subjects.agentAsk(agent),
+        queue: Names.agentQueue(agent),
+        why: 'serves its direct endpoint',
+      },
+      {
+        subject: Subjects.maxDeliveriesAdvisory(agent),
+        queue: `${Names.agentQueue(agent)}-advisories`,
+        why: 'settles tasks whose deliveries ran out',
+      },
+      inboxOf(name),
+    ],
+  };
+}
+
+function gatewayIdentity(): Identity {
+  const name = 'gateway';
+  return {
+    name,
+    description: 'the HTTP gateway: sends agents.ask, reads a session by its id',
+    inboxPrefix: Subjects.identityInbox(name),
+    allowResponses: false,
+    publish: [
+      ...checksOf(sharedBuckets),
+      { subject: Subjects.ask, why: 'POST /v1/ask' },
+      { subject: JsApi.keyGet(Names.sessionsBucket), why: 'GET /v1/sessions/<id>' },
+    ],
+    subscribe: [inboxOf(name)],
+  };
+}
+
+function clientIdentity(agents: readonly string[]): Identity {
+  const name = 'client';
+  return {
+    name,
+    description: 'a caller (npm run ask, nats req): asks and follows up, nothing else',
+    inboxPrefix: Subjects.identityInbox(name),
+    allowResponses: false,
+    publish: [
+      { subject: Subjects.ask, why: 'asks' },
+      ...agents.map((a) => ({ subject: Subjects.agentAsk(a), why: `follows up with ${a}` })),
+    ],
+    subscribe: [inboxOf(name)],
+  };
+}
+
+function adminIdentity(agents: readonly string[]): Identity {
+  const name = 'admin';
+  return {
+    name,
+    description:
+      'the operator: provisions streams and buckets (npm run provision), inspects and replays dead letters',
+    inboxPrefix: Subjects.identityInbox(name),
+    allowResponses: false,
+    publish: [
+      { subject: '$JS.API.>', why: 'the whole JetStream API: provisioning, inspection' },
+      ...agents.map((a) => ({ subject: Subjects.task(a), why: 'npm run dlq -- replay' })),
+    ],
+    subscribe: [inboxOf(name), { subject: '$JS.EVENT.>', why: 'JetStream advisories and metrics' }],
+  };
+}
+
+/** The identities of a deployment with the agent types `agents`. */
+export function identities(agents: readonly string[] = DeployedAgents): Readonly<Record<string, Identity>> {
+  const list = [
+    routerIdentity(agents),
+    ...agents.map(agentServiceIdentity),
+    gatewayIdentity(),
+    clientIdentity(agents),
+    adminIdentity(agents),
+  ];
+  return Object.freeze(Object.fromEntries(list.map((i) => [i.name, i])));
+}
+
+/** The table of this deployment: `router`, `hr-agent`, `finance-agent`, `gateway`, `client`, `admin`. */
+export const Identities = identities();
+
+/** The identity names of this deployment, in the order of the table. */
+export const IdentityNames: readonly string[] = Object.keys(Identities);
