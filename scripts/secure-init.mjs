@@ -3,8 +3,9 @@
 //   nats.conf (an `authorization` block with one nkey user per identity and its permissions, and a
 //   `tls` block), server.conf (a whole single-server config including nats.conf), the CA and server
 //   certificate, <identity>.nk (nkey seeds, 0600) and <identity>.env for router, hr-agent,
-//   finance-agent, gateway, client and admin, and the demo tokens (alice.token, bob.token,
-//   carol.token) with the key services verify them with.
+//   finance-agent, gateway, client, client-alice, client-bob, client-carol (each user's own
+//   inboxes) and admin, and the demo tokens (alice.token, bob.token, carol.token) with the key
+//   services verify them with.
 //
 // `npm run secure:init -- --example`
 //   Writes infra/nats/permissions.conf again from the same table (users with passwords taken from

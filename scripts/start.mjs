@@ -133,8 +133,8 @@ Switchboard is running, secure: NATS identities with TLS, callers prove who they
   Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
 
 Try it (as alice, with her demo token):
-  (set -a; . ${dir}/client.env; npm run ask -- --token ${dir}/alice.token 'how many vacation days do I have?')
-  nats req -s ${nats.url} --tlsca ${dir}/ca.pem --nkey ${dir}/client.nk --inbox-prefix _INBOX.client \\
+  (set -a; . ${dir}/client-alice.env; npm run ask -- --token ${dir}/alice.token 'how many vacation days do I have?')
+  nats req -s ${nats.url} --tlsca ${dir}/ca.pem --nkey ${dir}/client-alice.nk --inbox-prefix _INBOX.client-alice \\
        -H "Authorization:Bearer $(cat ${dir}/alice.token)" agents.ask 'how many vacation days do I have?'
   curl -s localhost:${gatewayPort}/v1/ask -H 'content-type: application/json' -H "Authorization: Bearer $(cat ${dir}/carol.token)" \\
        -d '{"text":"what is the remaining budget of engineering?"}'

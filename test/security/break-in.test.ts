@@ -1,9 +1,10 @@
 // Break-in tests: a nats-server runs the configuration of `npm run secure:init`, and each identity
-// (router, hr-agent, finance-agent, gateway, client, admin) tries what it must not do: consume
-// another agent's tasks, publish tasks as a client, forge events, cards and replies, update, purge
-// or delete streams, capture `agents.>`, read or list sessions and the agents' data, eavesdrop on
-// other identities' inboxes. Every attempt must be denied by the server (a permission violation),
-// and the state it aimed at must be unchanged. The figures are printed per identity.
+// (router, hr-agent, finance-agent, gateway, client, client-alice, admin) tries what it must not
+// do: consume another agent's tasks, publish tasks as a client, forge events, cards and replies,
+// update, purge or delete streams, capture `agents.>`, read or list sessions and the agents' data,
+// eavesdrop on other identities' inboxes (a user's on another user's or the shared client's). Every
+// attempt must be denied by the server (a permission violation), and the state it aimed at must be
+// unchanged. The figures are printed per identity.
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -195,9 +196,24 @@ function attemptsOf(identity: string): Attempt[] {
     subject: Subjects.task(agent),
     data: '{}',
   });
+  /** Subscriptions to the inboxes of other callers (`others`: identity names). */
+  const callerInboxes = (others: readonly string[]): Attempt[] =>
+    others.map((other) => ({
+      what: `eavesdrop on ${other}'s replies`,
+      kind: 'subscribe',
+      subject: `${Subjects.identityInbox(other)}.>`,
+    }));
   switch (identity) {
+    case 'client-alice':
+      return [
+        // The generic client's attempts, with the other callers' inboxes as seen from alice.
+        ...attemptsOf('client').filter((a) => !a.subject.startsWith('_INBOX.client-')),
+        ...callerInboxes(['client', 'client-bob', 'client-carol']),
+        { what: "eavesdrop on every caller's replies", kind: 'subscribe', subject: '_INBOX.*.>' },
+      ];
     case 'client':
       return [
+        ...callerInboxes(['client-alice', 'client-bob']),
         ...streamAttacks(),
         ...DeployedAgents.flatMap((a) => [...dataAttacks(a), ...agentAttacks(a), publishTask(a)]),
         ...busAttacks(identity, 'gateway').filter((a) => a.subject !== `$KV.sessions.${VICTIM_SESSION}`),
@@ -405,7 +421,14 @@ afterAll(async () => {
 
 describe('break-in: every identity tries what it must not do', () => {
   const figures: Record<string, { attempts: number; denied: number }> = {};
-  const identities = ['client', 'gateway', 'router', ...DeployedAgents.map((a) => `${a}-agent`), 'admin'];
+  const identities = [
+    'client',
+    'client-alice',
+    'gateway',
+    'router',
+    ...DeployedAgents.map((a) => `${a}-agent`),
+    'admin',
+  ];
 
   for (const identity of identities) {
     it(`${identity}: every attempt is denied by the server`, async () => {
@@ -494,6 +517,15 @@ describe('break-in: every identity tries what it must not do', () => {
         'client',
         { what: 'its own inbox', kind: 'subscribe', subject: `${Subjects.identityInbox('client')}.x` },
       ],
+      ['client-alice', { what: 'ask', kind: 'publish', subject: Subjects.ask, data: 'hi' }],
+      [
+        'client-alice',
+        {
+          what: 'her own inbox',
+          kind: 'subscribe',
+          subject: `${Subjects.identityInbox('client-alice')}.>`,
+        },
+      ],
       [
         'gateway',
         {
@@ -532,6 +564,32 @@ describe('break-in: every identity tries what it must not do', () => {
       );
     }
   }, 60_000);
+
+  it('lets client-alice ask and receive the answer on her own inbox', async () => {
+    const router = await secure.connectAs('router');
+    const alice = await secure.connectAs('client-alice');
+    const replyTo: string[] = [];
+    const sub = router.nc.subscribe(Subjects.ask, {
+      queue: Names.routerQueue,
+      callback: (_err, m) => {
+        replyTo.push(m.reply ?? '');
+        m.respond(`for alice: ${m.string()}`);
+      },
+    });
+    try {
+      await router.nc.flush();
+      const reply = await alice.nc.request(Subjects.ask, 'how many vacation days do I have?', {
+        timeout: 3000,
+      });
+      expect(reply.string()).toBe('for alice: how many vacation days do I have?');
+      expect(replyTo).toHaveLength(1);
+      expect(replyTo[0]).toMatch(/^_INBOX\.client-alice\./);
+      expect(alice.violations).toEqual([]);
+      expect(router.violations).toEqual([]);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 
   it('left every stream, bucket, consumer and stored message as it was', async () => {
     expect(await state()).toEqual(before);

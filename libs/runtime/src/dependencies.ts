@@ -267,7 +267,10 @@ export class DependencyMonitor {
     const { log, metrics } = this.#opts;
     if (seen === 'missing') {
       if (t.state !== 'missing') {
-        log.error({ dependency: t.label }, `${t.label} is missing: not ready until it exists again`);
+        // Gone after it was there is an incident; not there yet at start is the provisioner's turn
+        // (`waitFor` says once what it waits for).
+        const level = t.state === 'present' ? 'error' : 'info';
+        log[level]({ dependency: t.label }, `${t.label} is missing: not ready until it exists again`);
         metrics?.dependencyMissing.set(this.#labels(t.dep), 1);
       }
       t.state = 'missing';

@@ -1,7 +1,14 @@
 import { Names, Subjects } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
 import { DeployedAgents } from '../provision.js';
-import { agentIdentity, Identities, IdentityNames, identities, JsApi } from './identities.js';
+import {
+  agentIdentity,
+  Identities,
+  IdentityNames,
+  identities,
+  JsApi,
+  userClientIdentity,
+} from './identities.js';
 
 const services = ['router', ...DeployedAgents.map(agentIdentity), 'gateway'];
 const publish = (id: string) => Identities[id]!.publish.map((a) => a.subject);
@@ -10,7 +17,17 @@ const subscribe = (id: string) =>
 
 describe('the identity table', () => {
   it('has the identities of the issue, in order', () => {
-    expect(IdentityNames).toEqual(['router', 'hr-agent', 'finance-agent', 'gateway', 'client', 'admin']);
+    expect(IdentityNames).toEqual([
+      'router',
+      'hr-agent',
+      'finance-agent',
+      'gateway',
+      'client',
+      'client-alice',
+      'client-bob',
+      'client-carol',
+      'admin',
+    ]);
   });
 
   it('lets no service create, update, purge or delete a stream, nor use the JetStream API at large', () => {
@@ -97,6 +114,24 @@ describe('the identity table', () => {
     ]);
   });
 
+  it("gives each user a client identity of their own: the client's permissions, only their own inboxes", () => {
+    const users = ['alice', 'bob', 'carol'];
+    for (const user of users) {
+      const id = userClientIdentity(user);
+      expect(id).toBe(`client-${user}`);
+      expect(publish(id)).toEqual(publish('client'));
+      expect(subscribe(id)).toEqual([`_INBOX.client-${user}.>`]);
+      expect(Identities[id]!.inboxPrefix).toBe(`_INBOX.client-${user}`);
+      expect(Identities[id]!.allowResponses).toBe(false);
+      // No subscription of one user covers another's inboxes, nor the shared client's.
+      for (const other of ['client', ...users.filter((u) => u !== user).map(userClientIdentity)]) {
+        for (const s of subscribe(id)) expect(`_INBOX.${other}.x`.startsWith(s.slice(0, -1))).toBe(false);
+      }
+    }
+    expect(Object.keys(identities(['hr'], ['dave']))).toContain('client-dave');
+    expect(Object.keys(identities(['hr'], []))).not.toContain('client-alice');
+  });
+
   it('writes only well-formed subjects: no empty tokens, wildcards only as whole tokens', () => {
     for (const id of IdentityNames) {
       for (const s of [...publish(id), ...Identities[id]!.subscribe.map((a) => a.subject)]) {
@@ -114,14 +149,12 @@ describe('the identity table', () => {
 
   it('follows the agent types it is built for', () => {
     const t = identities(['hr', 'finance', 'legal']);
+    // The new agent after the others; the rest of the table as it is.
+    const at = IdentityNames.indexOf('gateway');
     expect(Object.keys(t)).toEqual([
-      'router',
-      'hr-agent',
-      'finance-agent',
+      ...IdentityNames.slice(0, at),
       'legal-agent',
-      'gateway',
-      'client',
-      'admin',
+      ...IdentityNames.slice(at),
     ]);
     expect(t.router!.publish.map((a) => a.subject)).toContain('tasks.legal');
     expect(t['legal-agent']!.subscribe.map((a) => a.subject)).toContain('agents.legal.ask');

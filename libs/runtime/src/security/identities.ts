@@ -1,5 +1,6 @@
 import { Names, Subjects } from '@switchboard/contracts';
 import { DeployedAgents } from '../provision.js';
+import { TokenSettings } from './tokens.js';
 
 /**
  * The NATS identities of Switchboard and what each may do on the bus: one table, built from the
@@ -12,7 +13,8 @@ import { DeployedAgents } from '../provision.js';
  *   only with its own filter subject (the server checks that the filter in the subject is the one
  *   in the request).
  * - Replies: each identity subscribes to its own inboxes only (`_INBOX.<identity>.>`, the
- *   connection's `NATS_INBOX_PREFIX`). The router answers the requests it receives through
+ *   connection's `NATS_INBOX_PREFIX`). Each user has a client identity of their own
+ *   (`client-alice`), so no user can read another's replies; `client` is for scripts. The router answers the requests it receives through
  *   `allow_responses` (it cannot publish to any inbox); agents answer the reply subject a task
  *   carries, so they may publish to `_INBOX.>`, and refuse a task whose reply subject is not an
  *   inbox (`readContext`).
@@ -183,11 +185,20 @@ function gatewayIdentity(): Identity {
   };
 }
 
-function clientIdentity(agents: readonly string[]): Identity {
-  const name = 'client';
+/** The client identity of one user: `alice` connects as `client-alice`, with inboxes `_INBOX.client-alice.>`. */
+export function userClientIdentity(user: string): string {
+  return `client-${user}`;
+}
+
+/** A caller: the generic `client` (scripts), or one user's own (`user` given). */
+function clientIdentity(agents: readonly string[], user?: string): Identity {
+  const name = user === undefined ? 'client' : userClientIdentity(user);
   return {
     name,
-    description: 'a caller (npm run ask, nats req): asks and follows up, nothing else',
+    description:
+      user === undefined
+        ? 'a caller (npm run ask, nats req): asks and follows up, nothing else'
+        : `${user}'s caller (npm run ask, nats req): asks and follows up, reads only ${user}'s replies`,
     inboxPrefix: Subjects.identityInbox(name),
     allowResponses: false,
     publish: [
@@ -214,19 +225,29 @@ function adminIdentity(agents: readonly string[]): Identity {
   };
 }
 
-/** The identities of a deployment with the agent types `agents`. */
-export function identities(agents: readonly string[] = DeployedAgents): Readonly<Record<string, Identity>> {
+/**
+ * The identities of a deployment with the agent types `agents` and the users `users` (each a client
+ * identity of their own, `client-<user>`; default the demo users `npm run secure:init` issues tokens for).
+ */
+export function identities(
+  agents: readonly string[] = DeployedAgents,
+  users: readonly string[] = TokenSettings.demoUsers,
+): Readonly<Record<string, Identity>> {
   const list = [
     routerIdentity(agents),
     ...agents.map(agentServiceIdentity),
     gatewayIdentity(),
     clientIdentity(agents),
+    ...users.map((u) => clientIdentity(agents, u)),
     adminIdentity(agents),
   ];
   return Object.freeze(Object.fromEntries(list.map((i) => [i.name, i])));
 }
 
-/** The table of this deployment: `router`, `hr-agent`, `finance-agent`, `gateway`, `client`, `admin`. */
+/**
+ * The table of this deployment: `router`, `hr-agent`, `finance-agent`, `gateway`, `client`,
+ * `client-alice`, `client-bob`, `client-carol`, `admin`.
+ */
 export const Identities = identities();
 
 /** The identity names of this deployment, in the order of the table. */

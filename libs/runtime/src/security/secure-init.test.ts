@@ -50,6 +50,24 @@ describe('secureInit', () => {
     expect(Object.keys(r.tokens.tokenFiles).sort()).toEqual(['alice', 'bob', 'carol']);
   });
 
+  it('writes a client identity per user with a token, with its own inbox prefix', () => {
+    for (const user of Object.keys(r.tokens.tokenFiles)) {
+      const files = r.identities[`client-${user}`];
+      expect(files, user).toBeDefined();
+      expect(files!.seedFile).toBe(join(dir, `client-${user}.nk`));
+      expect(files!.envFile).toBe(join(dir, `client-${user}.env`));
+      const env = parseEnv(readFileSync(files!.envFile, 'utf8')) as Record<string, string>;
+      expect(env.NATS_INBOX_PREFIX).toBe(`_INBOX.client-${user}`);
+      expect(env.SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE).toBeUndefined();
+    }
+    const conf = readFileSync(r.natsConf, 'utf8');
+    const alice = conf.slice(conf.indexOf(`nkey: ${r.identities['client-alice']!.publicKey}`));
+    const from = alice.indexOf('subscribe:');
+    const aliceSubscribe = alice.slice(from, alice.indexOf(']', from));
+    expect(aliceSubscribe).toContain('"_INBOX.client-alice.>"');
+    expect(aliceSubscribe).not.toMatch(/_INBOX\.(client|client-bob|client-carol)\./);
+  });
+
   it('writes a nats.conf with every identity as an nkey user, and TLS, that nats-server accepts', () => {
     const conf = readFileSync(r.natsConf, 'utf8');
     for (const files of Object.values(r.identities)) expect(conf).toContain(`nkey: ${files.publicKey}`);

@@ -20,8 +20,8 @@ import { type DemoTokenFiles, issueDemoTokens } from './tokens.js';
  * - `ca.pem`, `server-cert.pem`, `server-key.pem` (0600): a CA made for this directory (its key is
  *   thrown away once the server certificate is signed) and the server's certificate for
  *   `localhost`, `127.0.0.1` and `::1` (and any `hosts` given).
- * - `<identity>.nk` (0600): each identity's nkey seed. `<identity>.env`: the variables a service or
- *   the CLI loads (`NATS_URL`, `NATS_NKEY_SEED_FILE`, `NATS_CA_FILE`, `NATS_INBOX_PREFIX`, and for
+ * - `<identity>.nk` (0600): each identity's nkey seed (one per service, `client`, `admin`, and
+ *   `client-<user>` per demo user). `<identity>.env`: the variables a service or the CLI loads (`NATS_URL`, `NATS_NKEY_SEED_FILE`, `NATS_CA_FILE`, `NATS_INBOX_PREFIX`, and for
  *   the services `SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE` and `SWITCHBOARD_PROVISION=external`).
  * - the token files of `issueDemoTokens`: signing key, public key, `alice.token`, ...
  */
@@ -201,7 +201,8 @@ export async function secureInit(opts: SecureInitOptions): Promise<SecureInitRes
   const tls = await makeCertificates(dir, opts.hosts ?? [], opts.days ?? 825);
   // `force` means new keys everywhere: the token signing key too (old tokens stop working).
   const tokens = await issueDemoTokens(dir, { newKey: opts.force === true });
-  const table = identities(agents);
+  // Each user with a token gets a client identity of their own (`client-alice`): their own inboxes.
+  const table = identities(agents, Object.keys(tokens.tokenFiles));
   const result: SecureInitResult['identities'] = {};
   const users = [];
   for (const id of Object.values(table)) {
