@@ -28,9 +28,12 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  // Whatever the test left behind: the script, then any service it started, by PID.
+  // Whatever the test left behind: the script, then anything it started (services, a provisioner,
+  // a nats-server; they run in their own process groups, so killing the script does not reach
+  // them), by PID, even when the test failed before it listed them.
+  const started = script?.isRunning() ? (await descendantsOf(script.pid)).map((p) => p.pid) : [];
   await script?.stop('SIGKILL', 5000);
-  for (const pid of servicePids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of [...servicePids, ...started]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   await nats?.stop();
 }, 30_000);
 
