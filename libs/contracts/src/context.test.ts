@@ -40,6 +40,11 @@ describe('message context codec', () => {
       { requestId: 'fresh' },
     ],
     ['malformed traceparent', { [HeaderNames.traceparent]: '01-xyz' }, { requestId: 'fresh' }],
+    [
+      'traceparent with an all-zero trace id',
+      { [HeaderNames.traceparent]: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+      { requestId: 'fresh' },
+    ],
     ['user id with a space', { [HeaderNames.userId]: 'bob smith' }, { requestId: 'fresh' }],
   ])('drops a %s', (_what, init, expected) => {
     expect(readContext(headers(init), newId, NOW)).toEqual(expected);

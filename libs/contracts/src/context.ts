@@ -43,7 +43,6 @@ export interface HeaderWriter {
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 /** Deadlines further out than this are treated as a mistake and ignored: one day. */
 const MAX_DEADLINE_AHEAD_MS = 24 * 60 * 60 * 1000;
 
@@ -61,7 +60,7 @@ export function readContext(
   const requestId = get(HeaderNames.requestId);
   const ctx: MessageContext = { requestId: requestId && TOKEN.test(requestId) ? requestId : newId() };
   const traceparent = get(HeaderNames.traceparent)?.trim();
-  if (traceparent && TRACEPARENT.test(traceparent)) ctx.traceparent = traceparent;
+  if (parseTraceparent(traceparent)) ctx.traceparent = traceparent;
   const deadline = parseDeadline(get(HeaderNames.deadline), now);
   if (deadline !== undefined) ctx.deadline = deadline;
   const replyTo = get(HeaderNames.replyTo);
@@ -81,6 +80,22 @@ export function writeContext(headers: HeaderWriter, ctx: MessageContext): void {
   if (ctx.replyTo) headers.set(HeaderNames.replyTo, ctx.replyTo);
   if (ctx.userId) headers.set(HeaderNames.userId, ctx.userId);
   if (ctx.replay) headers.set(HeaderNames.replay, '1');
+}
+
+/** A parsed W3C `traceparent`: version 00, 32-hex trace id, 16-hex parent span id, flags. */
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  flags: string;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** Parses a `traceparent` header; `undefined` when absent or malformed (all-zero ids are invalid). */
+export function parseTraceparent(value: string | undefined | null): TraceContext | undefined {
+  const m = value ? TRACEPARENT.exec(value.trim()) : null;
+  if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
+  return { traceId: m[1]!, spanId: m[2]!, flags: m[3]! };
 }
 
 /** A deadline header: integer epoch ms, not absurdly far ahead. Past deadlines are kept (they expire). */

@@ -1,20 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 
-/** A parsed W3C `traceparent`: version 00, 32-hex trace id, 16-hex parent span id, flags. */
-export interface TraceContext {
-  traceId: string;
-  spanId: string;
-  flags: string;
-}
+import { parseTraceparent, type TraceContext } from '@switchboard/contracts';
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-/** Parses a `traceparent` header; `undefined` when absent or malformed (all-zero ids are invalid). */
-export function parseTraceparent(value: string | undefined | null): TraceContext | undefined {
-  const m = value ? TRACEPARENT.exec(value.trim()) : null;
-  if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
-  return { traceId: m[1]!, spanId: m[2]!, flags: m[3]! };
-}
+// The parser lives with the message context codec in the contracts; re-exported for the runtime's users.
+export { parseTraceparent, type TraceContext };
 
 /** Formats a trace context as a `traceparent` header value. */
 export function formatTraceparent(t: TraceContext): string {

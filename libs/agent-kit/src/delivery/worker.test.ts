@@ -1,6 +1,13 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
-import { HeaderNames, Names, SwitchboardError, type Task, type TurnRecorded } from '@switchboard/contracts';
+import {
+  HeaderNames,
+  Names,
+  SwitchboardError,
+  type Task,
+  type Turn,
+  type TurnRecorded,
+} from '@switchboard/contracts';
 import {
   createLogger,
   createMetrics,
@@ -84,6 +91,22 @@ function task(text: string, over: Partial<Task> = {}): Task {
     createdAt: new Date().toISOString(),
     ...over,
   };
+}
+
+/** Stores `t`'s session as an instance left it after answering: the question and `answer`. */
+async function storeAnswered(t: Task, answer: Pick<Turn, 'text'> & Partial<Turn>): Promise<void> {
+  const at = new Date().toISOString();
+  await store.create({
+    sessionId: t.sessionId,
+    agent: t.agent,
+    status: 'open',
+    createdAt: at,
+    updatedAt: at,
+    turns: [
+      { role: 'user', text: t.text, at, taskId: t.taskId },
+      { role: 'agent', at, taskId: t.taskId, status: 'answered', ...answer },
+    ],
+  });
 }
 
 /** Publishes a task and resolves with the first reply on its reply subject. */
@@ -175,25 +198,7 @@ describe('task worker', () => {
   it('publishes the domain events of a turn again when its task reruns after the session write', async () => {
     // As if an instance wrote the answer (with its events) and died before publishing them.
     const t = task('book friday off', { newSession: false });
-    const at = new Date().toISOString();
-    await store.create({
-      sessionId: t.sessionId,
-      agent: 'hr',
-      status: 'open',
-      createdAt: at,
-      updatedAt: at,
-      turns: [
-        { role: 'user', text: t.text, at, taskId: t.taskId },
-        {
-          role: 'agent',
-          text: 'booked',
-          at,
-          taskId: t.taskId,
-          status: 'answered',
-          events: [{ kind: 'leave_requested', data: { days: 1 } }],
-        },
-      ],
-    });
+    await storeAnswered(t, { text: 'booked', events: [{ kind: 'leave_requested', data: { days: 1 } }] });
     const before = calls.length;
     expect(await send(t)).toMatchObject({ ok: true, text: 'booked' });
     await consumerIdle();
@@ -523,26 +528,8 @@ describe('max-deliveries watcher', () => {
     const watcher = watchMaxDeliveries({ agent: 'answered', nc, js, jsm, store, log, metrics });
     await nc.flush();
     const t = task('answered, then the instance died', { agent: 'answered' });
-    const at = new Date().toISOString();
     // The turn was stored (answered), but the reply and ack were lost with the instance.
-    await store.create({
-      sessionId: t.sessionId,
-      agent: 'answered',
-      status: 'open',
-      createdAt: at,
-      updatedAt: at,
-      turns: [
-        { role: 'user', text: t.text, at, taskId: t.taskId },
-        {
-          role: 'agent',
-          text: 'the stored answer',
-          at,
-          taskId: t.taskId,
-          status: 'answered',
-          data: { n: 1 },
-        },
-      ],
-    });
+    await storeAnswered(t, { text: 'the stored answer', data: { n: 1 } });
     const inbox = createInbox();
     const sub = nc.subscribe(inbox, { max: 1 });
     await publishTask(js, t, { replyTo: inbox });
