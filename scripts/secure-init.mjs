@@ -15,6 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IdentityNames, renderPermissionsExample, secureInit } from '@switchboard/runtime';
+import { SERVICE_HEAP_OPTIONS } from './lib/node-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npm run secure:init -- <dir> [--port 4222] [--host NAME]... [--force]
@@ -73,7 +74,7 @@ try {
 Streams and buckets are created by the admin identity (services run with SWITCHBOARD_PROVISION=external):
   (set -a; . ${rel(r.identities.admin.envFile)}; npm run provision)
 Then each service with its own identity, e.g.:
-  (set -a; . ${rel(r.identities.router.envFile)}; NODE_OPTIONS='--max-old-space-size=256 --max-semi-space-size=4' node services/router/dist/main.js)
+  (set -a; . ${rel(r.identities.router.envFile)}; NODE_OPTIONS='${SERVICE_HEAP_OPTIONS}' node services/router/dist/main.js)
 `);
 } catch (err) {
   process.stderr.write(`secure:init: ${err.message}\n`);

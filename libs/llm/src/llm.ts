@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
   recordLlmCall,
   retry,
+  retryAfterLimitMs,
   sleep,
 } from '@switchboard/runtime';
 import { type ClassifyOptions, classifyLlmError, LlmError, redactSecrets } from './failure.js';
@@ -109,7 +110,7 @@ const aborted = (cause: unknown) =>
 export function createLlm(opts: LlmOptions): Llm {
   const { client, model, metrics } = opts;
   const policy = opts.retry ?? RetryPolicies.llm;
-  const longestWaitMs = policy.maxRetryAfterMs ?? policy.maxMs;
+  const longestWaitMs = retryAfterLimitMs(policy);
   const guard = createGuard(
     {
       target: 'llm',

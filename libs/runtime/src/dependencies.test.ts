@@ -100,6 +100,8 @@ describe('dependency monitor against a real nats-server', () => {
     // The provisioner creates streams and buckets, the agent its consumer.
     const report = await provisionAll(nc, jsm, { agents: ['hr'] });
     expect(report).toEqual({ created: ['stream AGENT_TASKS', 'bucket hr_data'], updated: [] });
+    // A bucket the provisioner creates cannot be wiped with a rollup.
+    expect((await jsm.streams.info('KV_hr_data')).config.allow_rollup_hdrs).toBe(false);
     await monitor.check();
     expect(monitor.missing()).toEqual(['consumer AGENT_TASKS/agent-hr']);
     await ensureAgentConsumer(jsm, 'hr');

@@ -123,7 +123,6 @@ export class DependencyMonitor {
   readonly #opts: DependencyMonitorOptions;
   readonly #tracked = new Map<string, Tracked>();
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
   /** The rounds one after the other: a round started while another runs waits for it. */
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -169,8 +168,7 @@ export class DependencyMonitor {
   start(): void {
     if (this.#timer || this.#stopped) return;
     const tick = () => {
-      this.#running = this.check().finally(() => {
-        this.#running = undefined;
+      void this.check().finally(() => {
         if (!this.#stopped) {
           this.#timer = setTimeout(tick, this.#opts.intervalMs);
           this.#timer.unref();
@@ -185,7 +183,7 @@ export class DependencyMonitor {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#running;
+    await this.#queue;
   }
 
   /**
@@ -200,11 +198,11 @@ export class DependencyMonitor {
 
   async #round(): Promise<void> {
     if (this.#opts.isConnected && !this.#opts.isConnected()) return;
-    const all = [...this.#tracked.values()];
-    const found = await Promise.all(all.map((t) => this.#look(t)));
-    for (const [i, t] of all.entries()) {
-      const seen = found[i];
-      if (seen === undefined || seen === 'error') continue;
+    const found = await Promise.all(
+      [...this.#tracked.values()].map(async (t) => ({ t, seen: await this.#look(t) })),
+    );
+    for (const { t, seen } of found) {
+      if (seen === 'error') continue;
       if (seen === 'missing' && t.recreate && !this.#stopped) {
         await this.#recreate(t);
       } else {

@@ -145,20 +145,25 @@ export function bucketConfigs(opts: ProvisionOptions & { agents?: readonly strin
  * service identity could empty `sessions`). Nothing here uses rollups (`kv.purge` would); get,
  * put, create, update, delete and watch work without them.
  */
-export async function ensureBucket(nc: NatsConnection, spec: BucketSpec): Promise<KV> {
+export async function ensureBucket(
+  nc: NatsConnection,
+  spec: BucketSpec,
+  jsm?: JetStreamManager,
+): Promise<KV> {
   const kv = await new Kvm(nc).create(spec.name, spec.config);
-  const jsm = await jetstreamManager(nc, { checkAPI: false });
+  const manager = jsm ?? (await jetstreamManager(nc, { checkAPI: false }));
   const stream = Names.bucketStream(spec.name);
-  const { config } = await jsm.streams.info(stream);
-  if (config.allow_rollup_hdrs) await jsm.streams.update(stream, { ...config, allow_rollup_hdrs: false });
+  const { config } = await manager.streams.info(stream);
+  if (config.allow_rollup_hdrs) await manager.streams.update(stream, { ...config, allow_rollup_hdrs: false });
   return kv;
 }
 
 /** Creates or binds the `sessions` and `agents` buckets. */
 export async function ensureBuckets(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<Buckets> {
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const [sessions, agents] = await Promise.all([
-    ensureBucket(nc, { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) }),
-    ensureBucket(nc, { name: Names.agentsBucket, config: agentsBucketConfig(opts) }),
+    ensureBucket(nc, { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) }, jsm),
+    ensureBucket(nc, { name: Names.agentsBucket, config: agentsBucketConfig(opts) }, jsm),
   ]);
   return { sessions, agents };
 }
@@ -194,7 +199,7 @@ export async function provisionAll(
       await jsm.streams.info(Names.bucketStream(spec.name));
     } catch (err) {
       if (!isNotFound(err, JetStreamApiCodes.StreamNotFound)) throw err;
-      await ensureBucket(nc, spec);
+      await ensureBucket(nc, spec, jsm);
       report.created.push(`bucket ${spec.name}`);
     }
   }

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { SwitchboardError } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, RetryPolicies, type RetryPolicy, retry } from './retry.js';
+import { backoffDelay, RetryPolicies, type RetryPolicy, retry, retryAfterLimitMs } from './retry.js';
 
 const quick: RetryPolicy = { attempts: 4, backoff: 'exponential', baseMs: 10, maxMs: 25 };
 
@@ -82,6 +82,13 @@ describe('retry', () => {
     expect(err).toEqual({ after: 5000 });
     expect(calls).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(500);
+    // Without maxRetryAfterMs the limit is maxMs (25 ms here).
+    expect(retryAfterLimitMs(quick)).toBe(25);
+    const noLimit = failing(1, 'ok', () => ({ after: 100 }));
+    await expect(
+      retry(quick, noLimit.fn, { retryAfterMs: (e) => (e as { after: number }).after }),
+    ).rejects.toEqual({ after: 100 });
+    expect(noLimit.calls).toHaveLength(1);
   });
 
   it('starts no retry after the total budget', async () => {

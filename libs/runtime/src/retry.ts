@@ -63,6 +63,11 @@ export function backoffDelay(policy: RetryPolicy, n: number): number {
   return Math.min(policy.maxMs, raw);
 }
 
+/** The longest server retry-after `policy` waits for: `maxRetryAfterMs`, else `maxMs`. */
+export function retryAfterLimitMs(policy: RetryPolicy): number {
+  return policy.maxRetryAfterMs ?? policy.maxMs;
+}
+
 const defaultRetryable = (err: unknown) => !(isSwitchboardError(err) && !err.retryable);
 const defaultRetryAfter = (err: unknown) => (isSwitchboardError(err) ? err.retryAfterMs : undefined);
 
@@ -81,7 +86,7 @@ export async function retry<T>(
 ): Promise<T> {
   const isRetryable = opts.isRetryable ?? defaultRetryable;
   const retryAfterOf = opts.retryAfterMs ?? defaultRetryAfter;
-  const maxRetryAfter = policy.maxRetryAfterMs ?? policy.maxMs;
+  const maxRetryAfter = retryAfterLimitMs(policy);
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     opts.signal?.throwIfAborted();

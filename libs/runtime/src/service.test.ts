@@ -182,9 +182,15 @@ describe('a service that provisions itself (open mode)', () => {
     let restored = 0;
     await rt.requireBucket({ name: 'own_data', config: { history: 1 } }, { restored: () => restored++ });
     const jsm = await jetstreamManager(env.admin);
-    expect((await jsm.streams.info('KV_own_data')).config.max_msgs_per_subject).toBe(1);
+    expect((await jsm.streams.info('KV_own_data')).config).toMatchObject({
+      max_msgs_per_subject: 1,
+      allow_rollup_hdrs: false,
+    });
     await (await new Kvm(env.admin).open('own_data')).destroy();
     await expect.poll(() => restored, { timeout: 3000, interval: 50 }).toBe(1);
-    expect((await jsm.streams.info('KV_own_data')).config.max_msgs_per_subject).toBe(1);
+    expect((await jsm.streams.info('KV_own_data')).config).toMatchObject({
+      max_msgs_per_subject: 1,
+      allow_rollup_hdrs: false,
+    });
   });
 });

@@ -97,7 +97,7 @@ function recreator(
   }
   if (dep.kind === 'bucket') {
     const spec = bucketConfigs({ replicas }).find((b) => b.name === dep.name);
-    return spec && (() => ensureBucket(nc, spec));
+    return spec && (() => ensureBucket(nc, spec, jsm));
   }
   return undefined;
 }
@@ -222,12 +222,10 @@ export async function bootService(opts: {
     dependencies: monitor,
     requireBucket: async (spec, hooks = {}) => {
       const dep: Dependency = { kind: 'bucket', name: spec.name };
-      if (provision === 'self') await retrying(log, `bucket ${spec.name}`, () => ensureBucket(nc, spec));
+      const create = () => ensureBucket(nc, spec, jsm);
+      if (provision === 'self') await retrying(log, `bucket ${spec.name}`, create);
       else await monitor.waitFor([dep]);
-      monitor.add(dep, {
-        ...(provision === 'self' ? { recreate: () => ensureBucket(nc, spec) } : {}),
-        ...hooks,
-      });
+      monitor.add(dep, { ...(provision === 'self' ? { recreate: create } : {}), ...hooks });
     },
     close: async () => {
       ready = false;

@@ -319,9 +319,13 @@ describe('createClaudeEngine', () => {
 
     const abandoned = new AbortController();
     setTimeout(() => abandoned.abort(new Error('draining')), 100);
+    const started = Date.now();
     const err = await engine.respond(input(), { log, signal: abandoned.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Failure);
     expect(err).toMatchObject({ kind: 'stopping', retryable: true });
+    // The 5 s retry-after wait was cut short, and left no listener behind either.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(getEventListeners(abandoned.signal, 'abort')).toHaveLength(0);
   });
 
   it('stops after maxSteps tool rounds and lets the offline engine answer', async () => {

@@ -8,6 +8,7 @@ import { nkeys } from '@nats-io/nats-core';
 import { DeployedAgents } from '../provision.js';
 import { agentIdentity, type Identity, identities } from './identities.js';
 import { renderAuthorization, renderTls, type TlsFiles } from './nats-config.js';
+import { writePrivate } from './private-file.js';
 import { type DemoTokenFiles, issueDemoTokens } from './tokens.js';
 
 /**
@@ -53,11 +54,6 @@ export interface SecureInitResult {
 /** The services, which verify tokens and leave provisioning to `admin`. */
 function isService(identity: string, agents: readonly string[]): boolean {
   return identity === 'router' || identity === 'gateway' || agents.some((a) => agentIdentity(a) === identity);
-}
-
-async function writePrivate(file: string, text: string): Promise<void> {
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
 }
 
 /** `KEY=value` lines; a value with other characters than a path's is double-quoted. */

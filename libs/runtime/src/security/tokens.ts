@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SwitchboardError, UserId } from '@switchboard/contracts';
 import { errors, importPKCS8, importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
@@ -7,6 +7,7 @@ import { ConfigError, type NatsSecurityEnv } from '../config.js';
 import { newSecretId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { natsSecurityOptions } from '../nats.js';
+import { writePrivate } from './private-file.js';
 
 /**
  * Callers prove who they are with a signed token: a JWT signed with Ed25519 (`alg: EdDSA`) whose
@@ -220,12 +221,6 @@ export async function issueDemoTokens(
   return { signingKeyFile, publicKeyFile, tokenFiles, env: { [TOKEN_PUBLIC_KEY_ENV]: publicKeyFile } };
 }
 
-/** Writes a secret file readable by its owner only (also when it existed with a wider mode). */
-async function writePrivate(file: string, text: string): Promise<void> {
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
-}
-
 /**
  * The verifier for the public key in `file`, or `undefined` without a file (open mode: `userId`
  * in a request is trusted). A file that cannot be read or holds no Ed25519 public key is a
@@ -253,7 +248,10 @@ export async function readTokenVerifier(file: string | undefined): Promise<Token
  */
 export async function loadTokenVerifierOrExit(
   service: string,
-  config: { SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE?: string | undefined } & Partial<NatsSecurityEnv>,
+  config: {
+    SWITCHBOARD_TOKEN_PUBLIC_KEY_FILE?: string | undefined;
+    NATS_URL?: string;
+  } & Partial<NatsSecurityEnv>,
   log: Logger,
 ): Promise<TokenVerifier | undefined> {
   try {
@@ -261,7 +259,7 @@ export async function loadTokenVerifierOrExit(
     const message = `callers are not verified: ${TOKEN_PUBLIC_KEY_ENV} is not set, so the userId of a request is trusted`;
     if (verifier) log.info('callers must prove who they are: requests need a signed token');
     // Fully open: the NATS connection's one warning says so already; this is detail.
-    else if (natsSecurityOptions(config).mode === 'open') log.info(message);
+    else if (natsSecurityOptions(config, config.NATS_URL).mode === 'open') log.info(message);
     else log.warn(message);
     return verifier;
   } catch (err) {
