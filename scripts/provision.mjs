@@ -101,7 +101,10 @@ function watch(nc, jsm) {
     stopping = true;
     clearTimeout(timer);
     log.info('stopping');
-    await nc.drain().catch(() => undefined);
+    // A drain never ends, or fails, while the server is gone (the connection keeps reconnecting to
+    // flush): give it 2 s, then close, which ends the reconnecting too.
+    await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await nc.close().catch(() => undefined);
   };
   log.info({ intervalMs: cmd.intervalMs }, 'watching: what goes missing is created again');
   timer = setTimeout(tick, cmd.intervalMs);
