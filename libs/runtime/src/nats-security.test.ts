@@ -90,7 +90,9 @@ describe('NATS connection settings', () => {
     expect(problems({ NATS_NKEY_SEED_FILE: file('bad.nk', 'not a seed') })[0]).toMatch(
       /does not hold a user nkey seed/,
     );
-    const broken = `${SEED.slice(0, -1)}${SEED.endsWith('A') ? 'B' : 'A'}`;
+    // One character in the middle changed: the checksum no longer matches. (Not the last character:
+    // its low bits are padding, so changing it may leave the same seed.)
+    const broken = `${SEED.slice(0, 20)}${SEED[20] === 'A' ? 'B' : 'A'}${SEED.slice(21)}`;
     expect(problems({ NATS_NKEY_SEED_FILE: file('broken.nk', broken) })[0]).toMatch(
       /does not hold a user nkey seed/,
     );
