@@ -13,13 +13,13 @@ import { addDays, isoDay, quarterOf, toUsd } from '../domain/rules.js';
 export const demoEmployees: readonly Employee[] = [
   {
     id: 'alice',
-    name: 'Alice Nguyen',
+    name: 'Alice Martin',
     title: 'Software Engineer',
     department: 'engineering',
     role: 'employee',
     managerId: 'bob',
   },
-  { id: 'bob', name: 'Bob Martin', title: 'Engineering Manager', department: 'engineering', role: 'manager' },
+  { id: 'bob', name: 'Bob Chen', title: 'Engineering Manager', department: 'engineering', role: 'manager' },
   {
     id: 'carol',
     name: 'Carol Diaz',
@@ -37,7 +37,7 @@ export const demoEmployees: readonly Employee[] = [
     managerId: 'erin',
   },
   { id: 'erin', name: 'Erin Walsh', title: 'Marketing Manager', department: 'marketing', role: 'manager' },
-  { id: 'frank', name: 'Frank Meyer', title: 'Finance Controller', department: 'finance', role: 'manager' },
+  { id: 'frank', name: 'Frank Russo', title: 'Finance Controller', department: 'finance', role: 'manager' },
   {
     id: 'grace',
     name: 'Grace Lee',
