@@ -1,4 +1,4 @@
-// `npm run ask -- [--session ID] [--user ID] [--agent NAME] [--token FILE] [--server URL] text...`
+// `npm run ask -- [--session ID] [--user ID] [--agent NAME] [--token FILE] [--budget B] [--server URL] text...`
 // Sends one request the way `nats req agents.ask 'text'` does and prints the JSON reply. `--token`
 // names a token file (`npm run secure:init` writes `<dir>/alice.token`, ...): it is sent as
 // `Authorization: Bearer <token>`, which the services require once they have the token public key.
@@ -14,6 +14,7 @@ const { values, positionals } = parseArgs({
     user: { type: 'string', short: 'u' },
     agent: { type: 'string', short: 'a' },
     token: { type: 'string', short: 't' },
+    budget: { type: 'string', short: 'b' },
     server: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
     timeout: { type: 'string', default: '30000' },
   },
@@ -55,6 +56,8 @@ try {
   const h = headers();
   h.set('Switchboard-Deadline', String(Date.now() + Number(values.timeout)));
   if (token) h.set('Authorization', `Bearer ${token}`);
+  // What the request's LLM calls may spend, e.g. `tokens=2000;usd=0.05` (docs/workflows/budgets.md).
+  if (values.budget) h.set('Switchboard-Budget', values.budget);
   const msg = await nc.request(subject, payload, { timeout: Number(values.timeout), headers: h });
   process.stdout.write(`${JSON.stringify(msg.json(), null, 2)}\n`);
 } catch (err) {

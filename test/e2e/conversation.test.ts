@@ -73,21 +73,21 @@ describe('over NATS', () => {
     expect(r.text).toMatch(/budget/i);
   });
 
-  it('answers the first part of a two-request question and names the other part and its agent', async () => {
+  it('answers a two-request question once, each part by its agent (scatter-gather, test/workflows/gather*)', async () => {
     const r = asOk(
       await ask(nc, 'agents.ask', {
         text: 'how many vacation days do I have and how much travel budget is left?',
         userId: 'alice',
       }),
     );
-    expect(r).toMatchObject({ status: 'answered', agent: 'hr' });
-    expect(r.text).toMatch(/vacation days left/);
-    expect(r.text).toContain(
-      'You also asked "how much travel budget is left?": that is for the finance agent.',
-    );
-    expect(r.data).toMatchObject({
-      otherIntents: [{ agent: 'finance', text: 'how much travel budget is left?' }],
+    expect(r).toMatchObject({
+      status: 'answered',
+      agent: null,
+      data: { followUp: 'agents.ask', partial: false },
     });
+    expect(r.text).toMatch(/^\[hr\] .*vacation days left/);
+    expect(r.text).toContain('\n\n[finance] ');
+    expect(r.text).not.toContain('Please ask it as a question of its own.');
   });
 
   it('asks to clarify a question no agent can answer', async () => {

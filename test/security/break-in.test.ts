@@ -180,6 +180,29 @@ function busAttacks(identity: string, otherInbox: string): Attempt[] {
   ];
 }
 
+/** Attempts on the saga records: only the agents write them; reads go through `sagas.get` (the router). */
+function sagaAttacks(identity: string): Attempt[] {
+  return [
+    {
+      what: `write a saga record (${identity})`,
+      kind: 'publish',
+      subject: `$KV.${Names.sagasBucket}.onb-victim`,
+      data: '{"status":"completed"}',
+    },
+    {
+      what: `delete the sagas bucket (${identity})`,
+      kind: 'request',
+      subject: `$JS.API.STREAM.DELETE.${Names.bucketStream(Names.sagasBucket)}`,
+    },
+    {
+      what: `serve sagas.get in place of the router (${identity})`,
+      kind: 'subscribe',
+      subject: Subjects.sagaGet,
+      queue: Names.routerQueue,
+    },
+  ];
+}
+
 /** What each identity tries. */
 function attemptsOf(identity: string): Attempt[] {
   const hr = DeployedAgents[0]!;
@@ -220,6 +243,12 @@ function attemptsOf(identity: string): Attempt[] {
         { what: 'write a session', kind: 'publish', subject: `$KV.sessions.${VICTIM_SESSION}`, data: '{}' },
         sessionRead,
         intercept,
+        ...sagaAttacks(identity),
+        {
+          what: 'read a saga from the bucket, past sagas.get',
+          kind: 'request',
+          subject: `${JsApi.keyGet(Names.sagasBucket).slice(0, -1)}onb-victim`,
+        },
         {
           what: 'watch the capability cards',
           kind: 'request',
@@ -242,6 +271,7 @@ function attemptsOf(identity: string): Attempt[] {
         ]),
         ...busAttacks(identity, 'client'),
         intercept,
+        ...sagaAttacks(identity),
       ];
     case 'router':
       return [
@@ -255,6 +285,7 @@ function attemptsOf(identity: string): Attempt[] {
           subject: Subjects.ask,
           queue: 'thieves',
         },
+        ...sagaAttacks(identity).filter((a) => a.kind !== 'subscribe'),
       ];
     case `${hr}-agent`:
     case `${finance}-agent`: {
@@ -544,6 +575,16 @@ describe('break-in: every identity tries what it must not do', () => {
         },
       ],
       ['router', { what: 'check a stream', kind: 'request', subject: JsApi.streamInfo(Names.tasksStream) }],
+      [
+        'router',
+        {
+          what: 'serve sagas.get in its queue',
+          kind: 'subscribe',
+          subject: Subjects.sagaGet,
+          queue: Names.routerQueue,
+        },
+      ],
+      ['client', { what: 'ask for a saga', kind: 'publish', subject: Subjects.sagaGet, data: 'onb-x' }],
       ...DeployedAgents.map((a): [string, Attempt] => [
         `${a}-agent`,
         {

@@ -168,3 +168,24 @@ describe('agents.finance.ask in open mode', () => {
     );
   });
 });
+
+describe('the budget on agents.<agent>.ask', () => {
+  it('goes onto the task, the tighter of header and body; a malformed header is refused', async () => {
+    const h = headers();
+    h.set(HeaderNames.budget, 'tokens=900;usd=0.5');
+    const body = JSON.stringify({ text: 'my budget', userId: 'carol', budget: { usd: 0.01 } });
+    nc.publish('agents.finance.ask', body, { headers: h, reply: createInbox() });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const m = await jsm.streams.getMessage(Names.tasksStream, { last_by_subj: 'tasks.finance' });
+    expect(m!.json<Task>().text).toBe('my budget');
+    expect(m!.header.get(HeaderNames.budget)).toBe('tokens=900;usd=0.01');
+    const bad = headers();
+    bad.set(HeaderNames.budget, 'usd=-1');
+    const r = await nc.request('agents.finance.ask', JSON.stringify({ text: 'x', userId: 'carol' }), {
+      timeout: 5000,
+      headers: bad,
+    });
+    expect(r.json()).toMatchObject(error('invalid_request'));
+  });
+});

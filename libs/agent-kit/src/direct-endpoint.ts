@@ -7,6 +7,7 @@ import {
   Subjects,
   SwitchboardError,
   type Task,
+  tighterBudget,
 } from '@switchboard/contracts';
 import {
   authorizationOf,
@@ -49,11 +50,13 @@ export function serveDirectEndpoint(opts: {
     log: opts.log,
     metrics: opts.metrics,
     inFlight: opts.inFlight,
-    handle: async (msg, { requestId, traceparent, deadline }) => {
+    handle: async (msg, { requestId, traceparent, deadline, budget: headerBudget }) => {
       const req = decodeAskRequest(msg.data, { plainText: true });
       const caller = await identifyCaller(opts.tokens, authorizationOf(msg.headers), req.userId);
       if (req.sessionId) await checkFollowUp(opts.store, agent, req.sessionId, caller);
       const task = taskFor(agent, requestId, req, caller);
+      // The header's budget and the body's, the tighter of each limit: it travels with the task.
+      const budget = tighterBudget(headerBudget, req.budget);
       // The instance that takes the task replies to the caller's reply subject, and gives up on the
       // turn once the caller's deadline has passed.
       await publishTask(opts.js, task, {
@@ -61,6 +64,7 @@ export function serveDirectEndpoint(opts: {
         traceparent,
         ...(deadline === undefined ? {} : { deadline }),
         ...(task.userId ? { userId: task.userId } : {}),
+        ...(budget ? { budget } : {}),
       });
       return null;
     },
@@ -80,6 +84,12 @@ async function checkFollowUp(
   const stored = await store.get(sessionId);
   if (!stored) throw new SwitchboardError('unknown_session', 'no such session');
   checkSessionAccess(stored.session, caller);
+  if (stored.session.parts) {
+    // A group session (scatter-gather) is continued through the router, which picks the part.
+    throw new SwitchboardError('invalid_request', 'this session combines several agents; ask on agents.ask', {
+      details: { subject: Subjects.ask, parts: stored.session.parts },
+    });
+  }
   const owner = stored.session.agent;
   if (owner !== agent) {
     // The details name the owner's endpoint, so the caller can ask there instead.

@@ -1,4 +1,5 @@
 export { type AgentServiceOptions, startAgentService } from './agent-service.js';
+export * from './approvals/index.js';
 export { type LlmSettings, withClaude } from './claude/with-claude.js';
 export { type AgentConfig, agentEnv, loadAgentConfig } from './config.js';
 export { DeadLetterHeaders, deadLetter } from './dead-letter.js';
@@ -43,3 +44,11 @@ export {
 export { defineTool, type Tool, type ToolContext, toolContext } from './tools/types.js';
 export { processTurn, type TurnOutcome } from './turn.js';
 export { countOf, MONTH_PATTERN, NUMBER_WORD_PATTERN, NUMBER_WORDS } from './words.js';
+export {
+  type EventConsumerOptions,
+  type EventDelivery,
+  ensureEventConsumer,
+  startEventConsumer,
+} from './workflows/event-consumer.js';
+export { armedFailpoints, failpoint } from './workflows/failpoint.js';
+export { appendNotice, type Notice } from './workflows/notice.js';

@@ -1,6 +1,9 @@
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import {
+  type Buckets,
   bootService,
   createLogger,
+  createSessionStore,
   type Logger,
   loadConfigOrExit,
   loadTokenVerifierOrExit,
@@ -9,6 +12,7 @@ import {
   onShutdownSignal,
   patchNatsRequestCancel,
   type ServiceRuntime,
+  type SessionStore,
 } from '@switchboard/runtime';
 import { startAgentService } from './agent-service.js';
 import type { LlmSettings } from './claude/with-claude.js';
@@ -35,6 +39,19 @@ export interface AgentEngineDeps {
    * provisioner, then keeps checking it; `restored` runs when it was recreated (seed it again).
    */
   requireBucket: ServiceRuntime['requireBucket'];
+  /** For workflow participants: JetStream, the shared buckets (`sagas`, `approvals`) and sessions. */
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  buckets: Buckets;
+  /** The sessions, for telling a conversation a workflow's outcome (`appendNotice`). */
+  sessions: SessionStore;
+  /** The service's own identity on the bus and in metrics (`hr-agent`). */
+  service: string;
+  /**
+   * Registers something to stop on SIGTERM (an event consumer, a sweeper): run after the agent
+   * stopped taking tasks, before the connection closes.
+   */
+  onStop(stop: () => Promise<void>): void;
 }
 
 /**
@@ -54,7 +71,12 @@ export async function runAgentMain(opts: {
   log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
   const tokens = await loadTokenVerifierOrExit(service, config, log);
   const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT, opsHost: config.OPS_HOST });
-  const engine = await opts.createEngine(engineDeps(config, rt));
+  const stops: (() => Promise<void>)[] = [];
+  const engine = await opts.createEngine({
+    ...engineDeps(config, rt),
+    service,
+    onStop: (stop) => stops.push(stop),
+  });
   const agent = await startAgentService(rt, {
     profile: opts.profile,
     engine,
@@ -72,6 +94,7 @@ export async function runAgentMain(opts: {
     async () => {
       rt.setReady(false);
       await agent.stop();
+      for (const stop of stops) await stop().catch((err: unknown) => log.warn({ err }, 'stop failed'));
       await rt.close();
     },
     { timeoutMs: 10_000 },
@@ -81,9 +104,13 @@ export async function runAgentMain(opts: {
 function engineDeps(
   config: Readonly<AgentConfig>,
   rt: Awaited<ReturnType<typeof bootService>>,
-): AgentEngineDeps {
+): Omit<AgentEngineDeps, 'service' | 'onStop'> {
   return {
     nc: rt.nc,
+    js: rt.js,
+    jsm: rt.jsm,
+    buckets: rt.buckets,
+    sessions: createSessionStore(rt.buckets.sessions),
     log: rt.log,
     metrics: rt.metrics,
     replicas: config.JS_REPLICAS,
@@ -96,6 +123,7 @@ function engineDeps(
       model: config.ANTHROPIC_MODEL,
       timeoutMs: config.AGENT_LLM_TIMEOUT_MS,
       halfOpenAfterMs: config.AGENT_LLM_HALF_OPEN_MS,
+      prices: config.LLM_PRICES,
     },
   };
 }

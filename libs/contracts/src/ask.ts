@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Budget } from './budget.js';
 import { type ErrorCode, ErrorCodes } from './errors.js';
 import { AgentName, SessionId, UserId } from './ids.js';
 
@@ -13,6 +14,12 @@ export const AskRequest = z.strictObject({
   sessionId: SessionId.optional(),
   /** The employee asking (demo users: alice, bob, carol). */
   userId: UserId.optional(),
+  /**
+   * What the LLM calls of this request may spend in total, e.g. `{"tokens":2000,"usd":0.05}`; the
+   * same as the `Switchboard-Budget` header (with both, the tighter limit of each applies). A turn
+   * that would exceed it stops with `budget_exceeded` or a partial answer; see docs/workflows/budgets.md.
+   */
+  budget: Budget.optional(),
 });
 export type AskRequest = z.infer<typeof AskRequest>;
 
@@ -30,7 +37,10 @@ export const AskReplyOk = z.strictObject({
   status: ReplyStatus,
   /** The session this turn belongs to; use it for follow-ups. */
   sessionId: SessionId,
-  /** The agent that owns the session, or null for `clarify`. */
+  /**
+   * The agent that owns the session, or null for `clarify` and for a combined answer of several
+   * agents (scatter-gather: `data.parts` names each part's agent and session).
+   */
   agent: AgentName.nullable(),
   /** The answer, for a person to read. */
   text: z.string(),

@@ -1,3 +1,4 @@
+import { type Budget, formatBudget, parseBudget } from './budget.js';
 import { HeaderNames } from './headers.js';
 import { UserId } from './ids.js';
 import { isInboxSubject } from './subjects.js';
@@ -28,6 +29,14 @@ export interface MessageContext {
   unusableReplyTo?: true;
   /** The user the request is made for, as the edge that accepted it established. */
   userId?: string;
+  /** What the request's LLM calls may still spend (`Switchboard-Budget`); absent: unlimited. */
+  budget?: Budget;
+  /**
+   * The message carried a `Switchboard-Budget` header that is malformed: it was dropped. An edge that
+   * accepts requests (`agents.ask`, `agents.<agent>.ask`) refuses such a request with
+   * `invalid_request` rather than run it without the limit the caller meant to set.
+   */
+  invalidBudget?: true;
   /** Published again by an operator from the dead letters: the session must be checked first. */
   replay?: boolean;
 }
@@ -68,6 +77,10 @@ export function readContext(
   else if (replyTo) ctx.unusableReplyTo = true;
   const userId = get(HeaderNames.userId);
   if (userId && UserId.safeParse(userId).success) ctx.userId = userId;
+  const rawBudget = get(HeaderNames.budget);
+  const budget = parseBudget(rawBudget);
+  if (budget) ctx.budget = budget;
+  else if (rawBudget) ctx.invalidBudget = true;
   if (get(HeaderNames.replay)) ctx.replay = true;
   return ctx;
 }
@@ -79,6 +92,7 @@ export function writeContext(headers: HeaderWriter, ctx: MessageContext): void {
   if (ctx.deadline !== undefined) headers.set(HeaderNames.deadline, String(Math.round(ctx.deadline)));
   if (ctx.replyTo) headers.set(HeaderNames.replyTo, ctx.replyTo);
   if (ctx.userId) headers.set(HeaderNames.userId, ctx.userId);
+  if (ctx.budget) headers.set(HeaderNames.budget, formatBudget(ctx.budget));
   if (ctx.replay) headers.set(HeaderNames.replay, '1');
 }
 

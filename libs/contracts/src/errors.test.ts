@@ -8,12 +8,14 @@ describe('error code catalogue', () => {
       'invalid_request',
       'payload_too_large',
       'unknown_session',
+      'unknown_saga',
       'session_closed',
       'agent_unavailable',
       'timeout',
       'rate_limited',
       'unauthorized',
       'forbidden',
+      'budget_exceeded',
       'internal',
     ]);
   });

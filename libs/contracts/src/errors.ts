@@ -10,6 +10,8 @@ export const ErrorCodes = {
   payload_too_large: { httpStatus: 413, retryable: false },
   /** No session with that id exists (never existed, or expired). */
   unknown_session: { httpStatus: 404, retryable: false },
+  /** No saga with that id exists (never started, or expired after 30 days). */
+  unknown_saga: { httpStatus: 404, retryable: false },
   /** The session was ended with `END`; start a new one. */
   session_closed: { httpStatus: 409, retryable: false },
   /** No agent can take the request now and it could not be stored. */
@@ -22,6 +24,11 @@ export const ErrorCodes = {
   unauthorized: { httpStatus: 401, retryable: false },
   /** The caller is known but may not do this: another user's session, or a `userId` not its own. */
   forbidden: { httpStatus: 403, retryable: false },
+  /**
+   * The request's budget (`Switchboard-Budget` or `budget`) cannot pay for the next LLM call and
+   * nothing was answered yet. Retrying the same request with the same budget fails the same way.
+   */
+  budget_exceeded: { httpStatus: 402, retryable: false },
   /** An unexpected failure inside Switchboard. */
   internal: { httpStatus: 500, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;

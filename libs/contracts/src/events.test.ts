@@ -85,7 +85,14 @@ describe('parseEvent', () => {
     // Domain events only: a turn is recorded by its session write (the sessions bucket's change
     // feed, `TurnRecorded`), no longer as `task.answered` or `session.ended`.
     expect(Object.keys(EventData).sort()).toEqual([
+      'finance.approval_decided',
       'finance.expense_submitted',
+      'finance.onboarding_failed',
+      'finance.onboarding_funded',
+      'hr.approval_decided',
+      'hr.employee_created',
+      'hr.employee_onboarding_cancelled',
+      'hr.employee_onboarding_completed',
       'hr.leave_cancelled',
       'hr.leave_requested',
     ]);

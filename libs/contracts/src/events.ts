@@ -115,6 +115,72 @@ export const ExpenseSubmittedData = z.strictObject({
 });
 export type ExpenseSubmittedData = z.infer<typeof ExpenseSubmittedData>;
 
+/** A saga id in event data (`onb-` and hex digits for onboarding; see `SagaId`). */
+const EventSagaId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** `data` of `hr.employee_created`: a manager started onboarding; the record is in the directory (status onboarding). */
+export const EmployeeCreatedData = z.strictObject({
+  sagaId: EventSagaId,
+  employeeId: UserId,
+  name: z.string().min(1).max(80),
+  department: z.enum(DepartmentNames),
+  startDate: EventDate,
+  /** The manager who asked. */
+  requestedBy: UserId,
+});
+export type EmployeeCreatedData = z.infer<typeof EmployeeCreatedData>;
+
+/** `data` of `finance.onboarding_funded`: a cost centre and an equipment budget exist for the hire. */
+export const OnboardingFundedData = z.strictObject({
+  sagaId: EventSagaId,
+  employeeId: UserId,
+  department: z.enum(DepartmentNames),
+  /** e.g. `CC-MKT-1A2B3C`. */
+  costCentre: z.string().min(1).max(32),
+  /** USD committed to the department's budget for the hire's equipment. */
+  equipmentBudgetUsd: z.number().nonnegative(),
+  /** The budget period it was committed to, e.g. `2026-Q4`. */
+  period: z.string().regex(/^\d{4}-Q[1-4]$/),
+});
+export type OnboardingFundedData = z.infer<typeof OnboardingFundedData>;
+
+/** `data` of `finance.onboarding_failed`: Finance cannot fund the hire; HR compensates. */
+export const OnboardingFailedData = z.strictObject({
+  sagaId: EventSagaId,
+  employeeId: UserId,
+  department: z.enum(DepartmentNames),
+  /** For a person to read, e.g. "marketing has $-4,800 left in 2026-Q4 ...". */
+  reason: z.string().min(1).max(500),
+});
+export type OnboardingFailedData = z.infer<typeof OnboardingFailedData>;
+
+/** `data` of `hr.employee_onboarding_completed` and `hr.employee_onboarding_cancelled`: how the saga ended. */
+export const OnboardingEndedData = z.strictObject({
+  sagaId: EventSagaId,
+  employeeId: UserId,
+  /** Why it was cancelled (absent when completed). */
+  reason: z.string().min(1).max(500).optional(),
+});
+export type OnboardingEndedData = z.infer<typeof OnboardingEndedData>;
+
+/**
+ * `data` of `<agent>.approval_decided`: a manager approved or rejected a request waiting for them
+ * (recorded by the agent they spoke to; the request's owner applies it). See docs/workflows/approvals.md.
+ */
+export const ApprovalDecidedData = z.strictObject({
+  approvalId: z.string().regex(/^AP-[0-9A-F]{12}$/),
+  kind: z.enum(['expense', 'leave']),
+  /** The agent that owns the request and applies the decision. */
+  owner: AgentName,
+  subjectId: z.string().min(1),
+  requester: UserId,
+  status: z.enum(['approved', 'rejected']),
+  decidedBy: UserId,
+  /** The digest of the request version decided on. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ApprovalDecidedData = z.infer<typeof ApprovalDecidedData>;
+
 /**
  * The contract of `data` for each event type that has one. An event of another type is checked by
  * the envelope only, so an agent type can add events without a change here.
@@ -123,6 +189,13 @@ export const EventData = {
   'hr.leave_requested': LeaveRequestedData,
   'hr.leave_cancelled': LeaveCancelledData,
   'finance.expense_submitted': ExpenseSubmittedData,
+  'hr.approval_decided': ApprovalDecidedData,
+  'finance.approval_decided': ApprovalDecidedData,
+  'hr.employee_created': EmployeeCreatedData,
+  'finance.onboarding_funded': OnboardingFundedData,
+  'finance.onboarding_failed': OnboardingFailedData,
+  'hr.employee_onboarding_completed': OnboardingEndedData,
+  'hr.employee_onboarding_cancelled': OnboardingEndedData,
 } as const satisfies Record<string, z.ZodType<Record<string, unknown>>>;
 
 /** An event type with a `data` contract in {@link EventData}. */

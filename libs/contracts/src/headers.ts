@@ -11,6 +11,11 @@ export const HeaderNames = {
   requestId: 'Switchboard-Request-Id',
   /** Absolute deadline of the caller, epoch milliseconds; past it nobody waits for the answer. */
   deadline: 'Switchboard-Deadline',
+  /**
+   * The request's LLM budget, `tokens=<int>;usd=<decimal>` (either or both): what every LLM call
+   * the request leads to may spend in total. Copied onto every hop like the deadline (see budget.ts).
+   */
+  budget: 'Switchboard-Budget',
   /** The user a request is made for, as the edge that accepted it established. */
   userId: 'Switchboard-User',
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GroupParts } from './gather.js';
 import { AgentName, SessionId, TaskId, Timestamp, UserId } from './ids.js';
 
 /** Who spoke a turn. */
@@ -55,6 +56,11 @@ export const Session = z.strictObject({
    * task (the agent's answer then updates it), and on records written before this field existed.
    */
   openedBy: TaskId.optional(),
+  /**
+   * Set on a group session only (scatter-gather, `agent` is then `GroupOwner`): the part sessions,
+   * one per agent. Follow-ups in the group go to the part whose agent fits (docs/workflows/scatter-gather.md).
+   */
+  parts: GroupParts.optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -97,6 +103,8 @@ export const SessionView = z.strictObject({
   agent: AgentName,
   status: SessionStatus,
   turns: z.array(z.strictObject({ role: TurnRole, text: z.string(), at: Timestamp })),
+  /** A group session's part sessions (scatter-gather). */
+  parts: GroupParts.optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -107,6 +115,7 @@ export function toSessionView(s: Session): SessionView {
     agent: s.agent,
     status: s.status,
     turns: s.turns.map((t) => ({ role: t.role, text: t.text, at: t.at })),
+    ...(s.parts ? { parts: s.parts } : {}),
   };
 }
 

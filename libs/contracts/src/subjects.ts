@@ -30,12 +30,22 @@ export const Names = {
   sessionsBucket: 'sessions',
   /** KV bucket of capability cards, keyed `<agent>.<instance>`. */
   agentsBucket: 'agents',
+  /** KV bucket of saga records (state and history of each workflow instance), keyed by saga id. */
+  sagasBucket: 'sagas',
+  /** KV bucket of approvals waiting for (or decided by) a manager, keyed by approval id. */
+  approvalsBucket: 'approvals',
   /** Queue group of the router on `agents.ask`. */
   routerQueue: 'router',
   /** Durable consumer name of one agent type on `tasks.<agent>`. */
   agentConsumer: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
   /** Queue group of one agent type on `agents.<agent>.ask`. */
   agentQueue: (agent: string) => `agent-${assertSafeToken(agent, 'agent')}`,
+  /**
+   * Durable consumer of one agent type on `AGENT_EVENTS` for one workflow (`finance-onboarding`):
+   * how an agent reacts to another's events (see `WorkflowConsumers`).
+   */
+  eventConsumer: (agent: string, flow: string) =>
+    `${assertSafeToken(agent, 'agent')}-${assertSafeToken(flow, 'flow')}`,
   /** KV bucket of one agent type's own data (`hr_data`, `finance_data`), created and seeded by it. */
   agentDataBucket: (agent: string) => `${assertSafeToken(agent, 'agent')}_data`,
   /** The stream behind a KV bucket. */
@@ -55,6 +65,8 @@ export const Subjects = {
   /** An event: `events.<domain>.<kind>`, e.g. `events.hr.leave_requested`. */
   event: (domain: string, kind: string) =>
     `events.${assertSafeToken(domain, 'domain')}.${assertSafeToken(kind, 'kind')}`,
+  /** Reads one saga's state and history: core request/reply, served by the router. */
+  sagaGet: 'sagas.get',
   /** Wildcard of all event subjects (stream subjects). */
   allEvents: 'events.>',
   /** A dead-lettered task of one agent type, in the `AGENT_DLQ` stream. */

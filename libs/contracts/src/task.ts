@@ -25,7 +25,9 @@ export const Task = z.strictObject({
   /**
    * Other requests the router found in the same message that belong to other agents (a question
    * with two intents). `text` of the task is then only this agent's part; the agent answers it and
-   * tells the caller that each other part needs its own question.
+   * tells the caller that each other part needs its own question. The router no longer sets it
+   * (it sends every part to its agent and gathers the answers, docs/workflows/scatter-gather.md);
+   * kept so that tasks published before that still parse and are answered.
    */
   otherIntents: z
     .array(z.strictObject({ agent: AgentName, text: z.string().min(1).max(4000) }))

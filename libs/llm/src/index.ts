@@ -11,4 +11,21 @@ export {
   redactSecrets,
 } from './failure.js';
 export { createLlm, type Llm, type LlmCallOptions, type LlmOptions, type LlmRequest } from './llm.js';
+export {
+  type BudgetMeter,
+  type BudgetMeterOptions,
+  type CallPlan,
+  createBudgetMeter,
+  estimateInputTokens,
+} from './meter.js';
+export {
+  costOf,
+  DefaultPrices,
+  inputTokensOf,
+  type ModelPrice,
+  type PriceTable,
+  parsePriceTable,
+  priceOf,
+  type Usage,
+} from './prices.js';
 export { retryAfterMs } from './retry-after.js';

@@ -97,6 +97,12 @@ export const BaseEnv = z.object({
   ANTHROPIC_BASE_URL: optionalString,
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
   /**
+   * Price table overrides for request budgets: `<model prefix>=<input>/<output>` in USD per million
+   * tokens, comma-separated (e.g. `claude-sonnet-4=3/15`), on top of the built-in table
+   * (docs/workflows/budgets.md).
+   */
+  LLM_PRICES: optionalString,
+  /**
    * The public key (PEM) that caller tokens are verified with (`token-verify.pub` of `npm run
    * secure:init`). Set: every request needs `Authorization: Bearer <token>` and its `userId` must be
    * the token's. Unset (open mode): the `userId` of a request is trusted.

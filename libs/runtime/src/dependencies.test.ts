@@ -42,14 +42,20 @@ describe('which service checks what', () => {
       'stream AGENT_DLQ',
       'bucket sessions',
       'bucket agents',
+      'bucket sagas',
+      'bucket approvals',
       'consumer AGENT_TASKS/agent-hr',
       'bucket hr_data',
     ]);
-    expect(serviceDependencies('gateway').map(describeDependency)).toEqual(['bucket sessions']);
+    expect(serviceDependencies('gateway').map(describeDependency)).toEqual([
+      'bucket sessions',
+      'bucket sagas',
+    ]);
     expect(serviceDependencies('router').map(describeDependency)).toEqual([
       'stream AGENT_TASKS',
       'bucket sessions',
       'bucket agents',
+      'bucket sagas',
     ]);
     expect(serviceDependencies('finance-agent')).toEqual(ServiceDependencies.agent);
   });

@@ -34,14 +34,21 @@ const bucket = (name: string): Dependency => ({ kind: 'bucket', name });
  * `$JS.API.CONSUMER.INFO.<stream>.<consumer>`, so its identity needs those.
  */
 export const ServiceDependencies: Readonly<Record<'gateway' | 'router' | 'agent', readonly Dependency[]>> = {
-  gateway: [bucket(Names.sessionsBucket)],
-  router: [stream(Names.tasksStream), bucket(Names.sessionsBucket), bucket(Names.agentsBucket)],
+  gateway: [bucket(Names.sessionsBucket), bucket(Names.sagasBucket)],
+  router: [
+    stream(Names.tasksStream),
+    bucket(Names.sessionsBucket),
+    bucket(Names.agentsBucket),
+    bucket(Names.sagasBucket),
+  ],
   agent: [
     stream(Names.tasksStream),
     stream(Names.eventsStream),
     stream(Names.deadLetterStream),
     bucket(Names.sessionsBucket),
     bucket(Names.agentsBucket),
+    bucket(Names.sagasBucket),
+    bucket(Names.approvalsBucket),
   ],
 };
 

@@ -2,6 +2,7 @@ import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transp
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   type AskReply,
+  type Budget,
   ErrorCodes,
   encodeJson,
   errorReply,
@@ -9,6 +10,7 @@ import {
   isInboxSubject,
   isSwitchboardError,
   readContext,
+  SwitchboardError,
 } from '@switchboard/contracts';
 import { newId } from './ids.js';
 import type { InFlight } from './lifecycle.js';
@@ -24,6 +26,12 @@ export interface RequestContext {
   traceparent: string;
   /** The caller's deadline (epoch ms), when it sent one: passed on to the task it waits for. */
   deadline?: number;
+  /**
+   * The caller's budget from `Switchboard-Budget`, when it sent one (a malformed header is refused
+   * with `invalid_request` before the handler runs). A request body's `budget` is the handler's to
+   * combine with it (`tighterBudget`).
+   */
+  budget?: Budget;
   /** Carries `requestId`, `subject` and `traceId`. */
   log: Logger;
 }
@@ -86,12 +94,19 @@ export function serveEndpoint(opts: {
       requestId,
       traceparent: formatTraceparent(trace),
       ...(incoming.deadline === undefined ? {} : { deadline: incoming.deadline }),
+      ...(incoming.budget ? { budget: incoming.budget } : {}),
       get log() {
         return log();
       },
     };
     let reply: AskReply | null;
     try {
+      if (incoming.invalidBudget) {
+        throw new SwitchboardError(
+          'invalid_request',
+          'malformed Switchboard-Budget header: use tokens=<integer>;usd=<decimal> (either or both)',
+        );
+      }
       reply = await opts.handle(msg, ctx);
     } catch (err) {
       reply = errorReply(err);

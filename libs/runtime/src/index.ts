@@ -12,6 +12,7 @@ export * from './nats-request-patch.js';
 export * from './ops-server.js';
 export * from './provision.js';
 export * from './retry.js';
+export * from './sagas.js';
 export * from './security/caller.js';
 export * from './security/identities.js';
 export * from './security/nats-config.js';

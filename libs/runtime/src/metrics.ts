@@ -101,6 +101,18 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       labelNames: ['model', 'kind'] as const,
       registers,
     }),
+    llmSpendTokens: new Counter({
+      name: 'switchboard_llm_spend_tokens_total',
+      help: 'LLM tokens spent on requests, by the agent (or router) that spent them and kind (input or output).',
+      labelNames: ['agent', 'kind'] as const,
+      registers,
+    }),
+    llmSpendUsd: new Counter({
+      name: 'switchboard_llm_spend_usd_total',
+      help: 'LLM cost of requests in US dollars (per the price table), by the agent (or router) that spent it.',
+      labelNames: ['agent'] as const,
+      registers,
+    }),
     routingDecisions: new Counter({
       name: 'switchboard_routing_decisions_total',
       help: 'Routing decisions of the router, by chosen agent (or none) and the method that decided.',
@@ -112,6 +124,19 @@ export function createMetrics(service: string, opts: { processMetrics?: boolean 
       help: 'Score of the winning agent of each classification (0-1), by chosen agent (or none) and method: low scores are low-confidence routing.',
       labelNames: ['agent', 'method'] as const,
       buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    }),
+    workflows: new Counter({
+      name: 'switchboard_workflows_total',
+      help: 'Workflow instances by flow (onboarding, scatter_gather, approval, budget) and outcome (started, then completed, compensated, approved, rejected, expired, partial or exceeded).',
+      labelNames: ['flow', 'outcome'] as const,
+      registers,
+    }),
+    workflowDuration: new Histogram({
+      name: 'switchboard_workflow_duration_seconds',
+      help: 'Time from the start of a workflow instance to its end, by flow and outcome.',
+      labelNames: ['flow', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400],
       registers,
     }),
     toolCalls: new Counter({

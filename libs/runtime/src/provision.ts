@@ -97,6 +97,10 @@ export async function ensureStream(
 export interface Buckets {
   sessions: KV;
   agents: KV;
+  /** Saga records: each workflow instance's state and history (`docs/workflows/onboarding-saga.md`). */
+  sagas: KV;
+  /** Approvals waiting for a manager, and decided ones (`docs/workflows/approvals.md`). */
+  approvals: KV;
 }
 
 /** Settings of the `sessions` bucket: one revision per key, kept 7 days, values up to 512 KiB. */
@@ -112,6 +116,14 @@ export function agentsBucketConfig(opts: ProvisionOptions = {}) {
 /** Settings of an agent type's own data bucket (`Names.agentDataBucket`): one revision per key. */
 export function agentDataBucketConfig(opts: ProvisionOptions = {}) {
   return { history: 1, replicas: opts.replicas ?? 1 };
+}
+
+/**
+ * Settings of the workflow buckets (`sagas`, `approvals`): one revision per key (each record keeps
+ * its own history), kept 30 days, so a flow's state outlives every process and restart.
+ */
+export function workflowBucketConfig(opts: ProvisionOptions = {}) {
+  return { history: 1, ttl: 30 * DAY_MS, replicas: opts.replicas ?? 1, maxValueSize: 256 * 1024 };
 }
 
 /** A KV bucket and its settings. */
@@ -131,6 +143,8 @@ export function bucketConfigs(opts: ProvisionOptions & { agents?: readonly strin
   return [
     { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) },
     { name: Names.agentsBucket, config: agentsBucketConfig(opts) },
+    { name: Names.sagasBucket, config: workflowBucketConfig(opts) },
+    { name: Names.approvalsBucket, config: workflowBucketConfig(opts) },
     ...(opts.agents ?? []).map((a) => ({
       name: Names.agentDataBucket(a),
       config: agentDataBucketConfig(opts),
@@ -158,14 +172,16 @@ export async function ensureBucket(
   return kv;
 }
 
-/** Creates or binds the `sessions` and `agents` buckets. */
+/** Creates or binds the shared buckets: `sessions`, `agents`, `sagas` and `approvals`. */
 export async function ensureBuckets(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<Buckets> {
   const jsm = await jetstreamManager(nc, { checkAPI: false });
-  const [sessions, agents] = await Promise.all([
+  const [sessions, agents, sagas, approvals] = await Promise.all([
     ensureBucket(nc, { name: Names.sessionsBucket, config: sessionsBucketConfig(opts) }, jsm),
     ensureBucket(nc, { name: Names.agentsBucket, config: agentsBucketConfig(opts) }, jsm),
+    ensureBucket(nc, { name: Names.sagasBucket, config: workflowBucketConfig(opts) }, jsm),
+    ensureBucket(nc, { name: Names.approvalsBucket, config: workflowBucketConfig(opts) }, jsm),
   ]);
-  return { sessions, agents };
+  return { sessions, agents, sagas, approvals };
 }
 
 /** Creates the task and event streams (idempotent). */

@@ -39,6 +39,8 @@ export const RetryPolicies = {
   taskRedelivery: { attempts: 6, backoff: 'exponential', baseMs: 1000, maxMs: 15_000 },
   /** A session write that lost its revision race: re-read and run the turn again, at once. */
   sessionConflict: { attempts: 5, backoff: 'linear', baseMs: 0, maxMs: 0 },
+  /** An event a workflow consumer failed to handle: redelivered after 1, 2, 4 ... up to 30 s, without end. */
+  workflowEvent: { attempts: Infinity, backoff: 'exponential', baseMs: 1000, maxMs: 30_000 },
   /** One LLM request of an agent's turn; a longer retry-after lets the offline engine answer. */
   llm: { attempts: 3, backoff: 'exponential', baseMs: 200, maxMs: 2000, maxRetryAfterMs: 10_000 },
   /** One LLM routing request: on the request's path, so one quick retry, then the embedded classifier. */

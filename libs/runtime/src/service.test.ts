@@ -84,7 +84,7 @@ describe('a service with external provisioning', () => {
     const waiting = await readyzUntil(port, 503);
     await expect
       .poll(async () => (await readyz(port)).body.missing, { timeout: 3000, interval: 50 })
-      .toEqual(['stream AGENT_TASKS', 'bucket sessions', 'bucket agents']);
+      .toEqual(['stream AGENT_TASKS', 'bucket sessions', 'bucket agents', 'bucket sagas']);
     expect(waiting.body.provision).toBe('external');
     const jsm = await jetstreamManager(env.admin);
     // It created nothing itself.
@@ -142,7 +142,15 @@ describe('a service that provisions itself (open mode)', () => {
     const jsm = await jetstreamManager(env.admin);
     const streams: string[] = [];
     for await (const s of jsm.streams.names()) streams.push(s);
-    expect(streams.sort()).toEqual(['AGENT_DLQ', 'AGENT_EVENTS', 'AGENT_TASKS', 'KV_agents', 'KV_sessions']);
+    expect(streams.sort()).toEqual([
+      'AGENT_DLQ',
+      'AGENT_EVENTS',
+      'AGENT_TASKS',
+      'KV_agents',
+      'KV_approvals',
+      'KV_sagas',
+      'KV_sessions',
+    ]);
     // Not taking work yet: not ready, and why.
     expect((await readyz(port)).body).toMatchObject({
       ok: false,

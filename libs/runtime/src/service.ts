@@ -103,7 +103,7 @@ function recreator(
 }
 
 /**
- * The `sessions` and `agents` buckets, once provisioned by someone else: bound with a STREAM.INFO
+ * The shared buckets, once provisioned by someone else: bound with a STREAM.INFO
  * when the service needs them (they exist: it waited for them), else bound without a call.
  */
 async function bindBuckets(nc: NatsConnection, needs: readonly Dependency[]): Promise<Buckets> {
@@ -111,8 +111,13 @@ async function bindBuckets(nc: NatsConnection, needs: readonly Dependency[]): Pr
     needs.some((d) => d.kind === 'bucket' && d.name === name)
       ? new Kvm(nc).create(name)
       : new Kvm(nc).open(name);
-  const [sessions, agents] = await Promise.all([bind(Names.sessionsBucket), bind(Names.agentsBucket)]);
-  return { sessions, agents };
+  const [sessions, agents, sagas, approvals] = await Promise.all([
+    bind(Names.sessionsBucket),
+    bind(Names.agentsBucket),
+    bind(Names.sagasBucket),
+    bind(Names.approvalsBucket),
+  ]);
+  return { sessions, agents, sagas, approvals };
 }
 
 /**

@@ -1,10 +1,17 @@
 import { runAgentMain } from '@switchboard/agent-kit';
+import { createFinanceEngineWithApprovals } from './approvals/index.js';
 import { financeProfile } from './card.js';
-import { createFinanceEngine } from './engine/index.js';
+import { startFinanceOnboarding } from './onboarding/index.js';
 
 await runAgentMain({
   profile: financeProfile,
   version: '0.1.0',
   defaultOpsPort: 9412,
-  createEngine: (deps) => createFinanceEngine(deps),
+  createEngine: async (deps) => {
+    const engine = await createFinanceEngineWithApprovals(deps);
+    // Finance's step of the onboarding saga: fund the new hire, or refuse (HR compensates).
+    const onboarding = await startFinanceOnboarding(deps);
+    deps.onStop(onboarding.stop);
+    return engine;
+  },
 });

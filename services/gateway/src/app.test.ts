@@ -121,6 +121,22 @@ describe('POST /v1/ask', () => {
     expect(deadline).toBeLessThanOrEqual(Date.now() + 4000);
   });
 
+  it('passes a Switchboard-Budget header on, and refuses a malformed one with 400 before NATS', async () => {
+    const seen = captureHeader('Switchboard-Budget');
+    const r = await ask(
+      app(),
+      { text: 'hi', budget: { tokens: 500 } },
+      { 'switchboard-budget': 'usd=0.02;tokens=2000' },
+    );
+    expect(r.statusCode).toBe(200);
+    expect(seen.value).toBe('tokens=2000;usd=0.02');
+    const bad = await ask(app(), { text: 'hi' }, { 'switchboard-budget': 'tokens=many' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const badBody = await ask(app(), { text: 'hi', budget: { tokens: -1 } });
+    expect(badBody.statusCode).toBe(400);
+  });
+
   it('maps a request nobody answers to 503 agent_unavailable by the client error type', async () => {
     responder?.unsubscribe();
     responder = undefined;

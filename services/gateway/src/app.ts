@@ -19,6 +19,7 @@ import {
   Failure,
   HeaderNames,
   Limits,
+  parseBudget,
   SessionId,
   Subjects,
   SwitchboardError,
@@ -37,6 +38,7 @@ import {
   nextHop,
   primeRequests,
   registerOpsRoutes,
+  type SagaStore,
   type SessionStore,
   type TokenVerifier,
 } from '@switchboard/runtime';
@@ -48,6 +50,7 @@ import {
   edgeServerOptions,
   registerEdge,
 } from './edge.js';
+import { registerSagaRoute, sagaRoute } from './sagas.js';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
 export interface GatewayDeps {
@@ -74,6 +77,8 @@ export interface GatewayDeps {
    * which checks it. Absent: open mode.
    */
   tokens?: TokenVerifier | undefined;
+  /** The saga records (`sagas` bucket): with them `GET /v1/sagas/<id>` is served. */
+  sagas?: Pick<SagaStore, 'get'>;
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
@@ -125,7 +130,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   // Security headers, CORS (when configured), rate limit and API keys, on the routed path.
   const guard = registerEdge(app, { ...edge, apiKeys: deps.apiKeys });
   const { metrics } = deps;
-  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id']) primeRequests(metrics, endpoint);
+  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id', sagaRoute])
+    primeRequests(metrics, endpoint);
 
   app.addHook('onRequest', async (req, reply) => {
     const started = process.hrtime.bigint();
@@ -191,6 +197,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         throw new SwitchboardError('invalid_request', 'send JSON with content-type application/json');
       }
       const body = decodeAskRequest(req.body as Buffer, { plainText: false });
+      const budget = budgetHeader(req.headers['switchboard-budget']);
       if (deps.isConnected && !deps.isConnected()) {
         throw new Failure('bus_unavailable', 'the message bus is unavailable; retry shortly', {
           retryAfterMs: 1000,
@@ -202,6 +209,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         requestId,
         traceparent: (req as { traceparent?: string }).traceparent!,
         deadline: Date.now() + deps.timeoutMs,
+        // Passed on as the header; the body's `budget` goes on in the body (the router takes the tighter).
+        ...(budget ? { budget } : {}),
       });
       // The caller's token goes on to the router, which verifies it. Only a bearer value shaped like a
       // signed token: anything else (an API key) never leaves the gateway.
@@ -255,6 +264,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     }
   });
 
+  if (deps.sagas) registerSagaRoute(app, { ...deps, sagas: deps.sagas, sendError, natsFailure });
+
   if (deps.opsRoutes !== false)
     registerOpsRoutes(app, {
       registry: metrics.registry,
@@ -262,4 +273,17 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       ...(deps.readiness ? { readiness: deps.readiness } : {}),
     });
   return app;
+}
+
+/** The `Switchboard-Budget` request header, parsed; a malformed one is refused, never ignored. */
+function budgetHeader(value: string | string[] | undefined) {
+  if (value === undefined) return undefined;
+  const budget = typeof value === 'string' ? parseBudget(value) : undefined;
+  if (!budget) {
+    throw new SwitchboardError(
+      'invalid_request',
+      'malformed Switchboard-Budget header: use tokens=<integer>;usd=<decimal> (either or both)',
+    );
+  }
+  return budget;
 }

@@ -181,7 +181,14 @@ export function registerEdge(
     app.register(fastifyCors, {
       origin: opts.corsOrigins.includes('*') ? '*' : [...opts.corsOrigins],
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'traceparent'],
+      allowedHeaders: [
+        'content-type',
+        'authorization',
+        'x-api-key',
+        'x-request-id',
+        'traceparent',
+        'switchboard-budget',
+      ],
       exposedHeaders: [
         'x-request-id',
         'traceparent',

@@ -2,6 +2,7 @@ import {
   bootService,
   createGuard,
   createLogger,
+  createSagaStore,
   createSessionStore,
   loadConfigOrExit,
   loadTokenVerifierOrExit,
@@ -37,6 +38,7 @@ const natsGuard = createGuard(
 const app = buildGateway({
   nc: rt.nc,
   store: createSessionStore(rt.buckets.sessions),
+  sagas: createSagaStore(rt.buckets.sagas),
   natsGuard,
   metrics: rt.metrics,
   log,

@@ -4,6 +4,7 @@ import {
   bootService,
   createGuard,
   createLogger,
+  createSagaStore,
   createSessionStore,
   guardSessionStore,
   isJetStreamFailure,
@@ -15,8 +16,11 @@ import {
 } from '@switchboard/runtime';
 import { createClassifier } from './classify/setup.js';
 import { loadRouterConfig } from './config.js';
+import { createGatherInbox } from './gather/inbox.js';
+import { createGatherer } from './gather/scatter.js';
 import { watchRegistry } from './registry-view.js';
 import { createRouteHandler } from './router.js';
+import { serveSagaGet } from './sagas.js';
 
 const config = loadConfigOrExit('router', () => loadRouterConfig());
 const log = createLogger({ service: 'router', instance: config.INSTANCE_ID, level: config.LOG_LEVEL });
@@ -48,11 +52,28 @@ const jetstream = createGuard(
   },
   rt.metrics,
 );
+const store = guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream);
+const classifier = await createClassifier(config, rt.metrics, log);
+// Scatter-gather: the parts' replies come to this instance's own inboxes (`_INBOX.router.<id>.>`).
+const gatherInbox = await createGatherInbox(rt.nc, log);
 const handler = createRouteHandler({
   js: rt.js,
-  store: guardSessionStore(createSessionStore(rt.buckets.sessions), jetstream),
+  store,
   registry,
-  classifier: await createClassifier(config, rt.metrics, log),
+  classifier,
+  gatherer: createGatherer({
+    js: rt.js,
+    store,
+    inbox: gatherInbox,
+    publishGuard: jetstream,
+    metrics: rt.metrics,
+    classifier,
+    settings: {
+      timeoutMs: config.ROUTER_GATHER_TIMEOUT_MS,
+      marginMs: config.ROUTER_GATHER_MARGIN_MS,
+      lateMs: config.ROUTER_GATHER_LATE_MS,
+    },
+  }),
   publishGuard: jetstream,
   metrics: rt.metrics,
   clarifyText,
@@ -71,12 +92,25 @@ const sub = serveEndpoint({
   inFlight: rt.inFlight,
   handle: handler,
 });
+// State and history of sagas (docs/workflows/onboarding-saga.md), read from the `sagas` bucket.
+const sagaSub = serveSagaGet({
+  nc: rt.nc,
+  sagas: createSagaStore(rt.buckets.sagas),
+  tokens,
+  log,
+  metrics: rt.metrics,
+  inFlight: rt.inFlight,
+});
 rt.setReady(true);
 log.info({ opsPort: rt.opsPort, agents: registry.views().map((v) => v.name) }, 'ready');
 onShutdownSignal(log, async () => {
   rt.setReady(false);
   await sub.drain();
+  await sagaSub.drain();
+  // Requests in flight include the gathers; those still waiting then answer with what came.
   await rt.inFlight.idle(10_000);
+  await gatherInbox.close();
+  await rt.inFlight.idle(2000);
   registry.stop();
   await rt.close();
 });

@@ -19,6 +19,8 @@ import {
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentView, Classifier } from './classify/types.js';
+import { createGatherInbox } from './gather/inbox.js';
+import { createGatherer } from './gather/scatter.js';
 import { createRouteHandler } from './router.js';
 
 let server: NatsServer;
@@ -53,13 +55,23 @@ const classifier: Classifier = {
  * Serves the route handler with `c` on `subject`, as the router's main does; with `tokens` callers
  * must prove who they are (secure mode).
  */
-function serveRouter(subject: string, c: Classifier, tokens?: TokenVerifier) {
+async function serveRouter(subject: string, c: Classifier, tokens?: TokenVerifier) {
+  const publishGuard = createGuard({ target: 'jetstream', timeoutMs: 2000 }, metrics);
   const handle = createRouteHandler({
     js,
     store,
     registry: { views: () => agents },
     classifier: c,
-    publishGuard: createGuard({ target: 'jetstream', timeoutMs: 2000 }, metrics),
+    publishGuard,
+    gatherer: createGatherer({
+      js,
+      store,
+      inbox: await createGatherInbox(nc, log),
+      publishGuard,
+      metrics,
+      classifier: c,
+      settings: { timeoutMs: 1000, marginMs: 50, lateMs: 0 },
+    }),
     metrics,
     clarifyText: (list) => `I can connect you with: ${list.map((a) => a.name).join(', ')}`,
     ...(tokens ? { tokens } : {}),
@@ -83,9 +95,9 @@ beforeAll(async () => {
   js = jetstream(nc);
   await ensureStreams(jsm);
   store = createSessionStore((await ensureBuckets(nc)).sessions);
-  serveRouter('agents.ask', classifier);
+  await serveRouter('agents.ask', classifier);
   for (const user of ['alice', 'bob']) bearer[user] = `Bearer ${await issueToken(keys.signingKeyPem, user)}`;
-  serveRouter('secure.ask', classifier, await createTokenVerifier(keys.publicKeyPem));
+  await serveRouter('secure.ask', classifier, await createTokenVerifier(keys.publicKeyPem));
 });
 afterAll(async () => {
   await nc?.close();
@@ -163,36 +175,6 @@ describe('router on agents.ask', () => {
     expect(r).toMatchObject({ status: 'queued', agent: 'hr' });
     expect(await taskCount()).toBe(1);
     expect((await lastTask('hr')).task.text).toBe('ask hr or finance');
-  });
-
-  it("hands a two-intent question to the first part's agent with the other part named in the task", async () => {
-    const twoParts: Classifier = {
-      async classify() {
-        return {
-          agent: 'hr',
-          method: 'embedded',
-          score: 0.7,
-          parts: [
-            { agent: 'hr', text: 'how many vacation days do I have' },
-            { agent: 'finance', text: 'how much travel budget is left?' },
-          ],
-        };
-      },
-    };
-    const sub = serveRouter('agents.ask.two', twoParts);
-    try {
-      nc.publish('agents.ask.two', 'how many vacation days do I have and how much travel budget is left?', {
-        reply: '_INBOX.two',
-      });
-      await nc.flush();
-      await new Promise((r) => setTimeout(r, 200));
-      const { task } = await lastTask('hr');
-      expect(task.text).toBe('how many vacation days do I have');
-      expect(task.otherIntents).toEqual([{ agent: 'finance', text: 'how much travel budget is left?' }]);
-      expect(await taskCount()).toBe(1);
-    } finally {
-      sub.unsubscribe();
-    }
   });
 
   it('queues for a dead agent when no live agent fits, even while other agents are alive', async () => {
@@ -286,6 +268,26 @@ describe('router on agents.ask', () => {
     const queued = await lastTask('hr');
     expect(queued.task.text).toBe('hr while down');
     expect(queued.headers.get(HeaderNames.deadline)).toBe('');
+  });
+
+  it('copies the budget onto the task, queued or not: the tighter of header and body; a malformed header is refused', async () => {
+    const h = headers();
+    h.set(HeaderNames.budget, 'tokens=2000;usd=0.05');
+    const body = JSON.stringify({ text: 'hr with a budget', budget: { tokens: 1500 } });
+    nc.publish('agents.ask', body, { headers: h, reply: '_INBOX.budget' });
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lastTask('hr')).headers.get(HeaderNames.budget)).toBe('tokens=1500;usd=0.05');
+    agents = [view('hr', 0), view('finance', 0)];
+    const r = await nc.request('agents.ask', 'hr while down', { timeout: 2000, headers: h });
+    expect(r.json()).toMatchObject({ status: 'queued', agent: 'hr' });
+    expect((await lastTask('hr')).headers.get(HeaderNames.budget)).toBe('tokens=2000;usd=0.05');
+    const before = await taskCount();
+    const bad = headers();
+    bad.set(HeaderNames.budget, 'tokens=lots');
+    const refused = await nc.request('agents.ask', 'hr question', { timeout: 2000, headers: bad });
+    expect(refused.json()).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await taskCount()).toBe(before);
   });
 
   it('keeps the request id from the caller on the task', async () => {

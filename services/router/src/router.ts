@@ -3,11 +3,15 @@ import type { Msg } from '@nats-io/transport-node';
 import {
   type AskReply,
   type AskRequest,
+  type Budget,
+  budgetLeft,
   decodeAskRequest,
   Failure,
+  MaxGatherParts,
   type Session,
   SwitchboardError,
   type Task,
+  tighterBudget,
 } from '@switchboard/contracts';
 import {
   authorizationOf,
@@ -24,6 +28,7 @@ import {
   type TokenVerifier,
 } from '@switchboard/runtime';
 import type { AgentView, Classifier } from './classify/types.js';
+import type { GatherCall, Gatherer } from './gather/scatter.js';
 
 /** What the router needs; built in main.ts, fakes or real parts in tests. */
 export interface RouterDeps {
@@ -43,6 +48,30 @@ export interface RouterDeps {
    * request's `userId` is trusted.
    */
   tokens?: TokenVerifier;
+  /**
+   * Scatter-gather: a question for several agents goes to each at once and is answered once, and
+   * follow-ups in its group session go to the part that fits (docs/workflows/scatter-gather.md).
+   */
+  gatherer: Gatherer;
+}
+
+/** The request's budget for its task: the header's and the body's, the tighter of each limit. */
+function budgetOf(req: AskRequest, ctx: RequestContext): { budget?: Budget } {
+  const budget = tighterBudget(ctx.budget, req.budget);
+  return budget ? { budget } : {};
+}
+
+/** What the gatherer needs of a request: who asks, its context, and its budget (header or body, the tighter). */
+function gatherCall(req: AskRequest, caller: Caller, ctx: RequestContext): GatherCall {
+  const budget = tighterBudget(ctx.budget, req.budget);
+  return {
+    userId: caller.userId,
+    requestId: ctx.requestId,
+    traceparent: ctx.traceparent,
+    deadline: ctx.deadline,
+    budget,
+    log: ctx.log,
+  };
 }
 
 /**
@@ -50,7 +79,8 @@ export interface RouterDeps {
  * mode; a follow-up only in the caller's own session), pick the agent (session owner, or the classifier over
  * every known agent, alive or not), hand a task to JetStream with the caller's reply subject, and
  * return `null` so the agent answers the caller directly. When no instance of the agent is alive the task is still
- * stored and the caller gets `queued` at once.
+ * stored and the caller gets `queued` at once. A question with requests for several agents, and a
+ * follow-up in a group session, go to the gatherer instead, which answers once for all parts.
  */
 export function createRouteHandler(deps: RouterDeps) {
   const { metrics } = deps;
@@ -74,16 +104,13 @@ export function createRouteHandler(deps: RouterDeps) {
     live: boolean,
     msg: Msg,
     ctx: RequestContext,
-    split?: { first: { text: string }; others: { agent: string; text: string }[] },
   ): Promise<AskReply | null> => {
     const task: Task = {
       taskId: newSecretId(),
       requestId: ctx.requestId,
       sessionId,
       agent,
-      // A two-intent question: this agent gets its own part; the others are named in the answer.
-      text: split ? split.first.text : req.text,
-      ...(split ? { otherIntents: split.others } : {}),
+      text: req.text,
       // A queued task's session is stored below, so for the agent it is not new.
       newSession: newSession && live,
       createdAt: new Date().toISOString(),
@@ -112,6 +139,8 @@ export function createRouteHandler(deps: RouterDeps) {
           ...(live && ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
           traceparent: ctx.traceparent,
           ...(task.userId ? { userId: task.userId } : {}),
+          // The budget travels with every task, queued or not: whoever runs the turn spends from it.
+          ...budgetOf(req, ctx),
         }),
       )
       .catch((err: unknown) => {
@@ -132,7 +161,6 @@ export function createRouteHandler(deps: RouterDeps) {
       data: {
         taskId: task.taskId,
         followUp: `agents.${agent}.ask`,
-        ...(task.otherIntents ? { otherIntents: task.otherIntents } : {}),
       },
     };
   };
@@ -149,6 +177,10 @@ export function createRouteHandler(deps: RouterDeps) {
       if (stored.session.status === 'ended') {
         throw new SwitchboardError('session_closed', 'this session has ended; start a new one');
       }
+      // A group session (scatter-gather): the follow-up goes to the part whose agent fits.
+      if (stored.session.parts) {
+        return deps.gatherer.followUp(gatherCall(req, caller, ctx), req.text, stored, views);
+      }
       const owner = stored.session.agent;
       metrics.routingDecisions.inc({ agent: owner, method: 'session' });
       const live = (views.find((v) => v.name === owner)?.instances ?? 0) > 0;
@@ -156,7 +188,10 @@ export function createRouteHandler(deps: RouterDeps) {
     }
     // The agent whose domain the request is, alive or not: with no live instance the task is
     // stored for it (`queued`), never handed to a live agent that does not fit.
-    const decision = await deps.classifier.classify(req.text, views);
+    const budget = tighterBudget(ctx.budget, req.budget);
+    const decision = await deps.classifier.classify(req.text, views, { budget });
+    // Routing with Claude spent from the request's budget: the task (or the parts) get what is left.
+    if (budget && decision.spend) ctx.budget = budgetLeft(budget, decision.spend);
     const chosen = decision.agent ? views.find((v) => v.name === decision.agent) : undefined;
     metrics.routingDecisions.inc({ agent: chosen ? chosen.name : 'none', method: decision.method });
     if (decision.score !== undefined) {
@@ -177,10 +212,23 @@ export function createRouteHandler(deps: RouterDeps) {
         },
       };
     }
-    const [first, ...others] = decision.parts ?? [];
-    const split = first && first.agent === chosen.name && others.length > 0 ? { first, others } : undefined;
-    return handOn(req, caller, chosen.name, newSecretId(), true, chosen.instances > 0, msg, ctx, split);
+    const parts = decision.parts ?? [];
+    if (parts.length >= 2 && parts[0]?.agent === chosen.name && distinctKnown(parts, views)) {
+      // Requests for several agents: each gets its part at once, and the caller one combined answer.
+      return deps.gatherer.ask(gatherCall(req, caller, ctx), req.text, parts, views);
+    }
+    return handOn(req, caller, chosen.name, newSecretId(), true, chosen.instances > 0, msg, ctx);
   };
   /** Exports the routing-decision series of every currently known agent at 0. */
   return Object.assign(handle, { prime: () => prime(deps.registry.views()) });
+}
+
+/** Parts for different agents, each known to the registry (alive or not), at most `MaxGatherParts`. */
+function distinctKnown(parts: readonly { agent: string }[], views: readonly AgentView[]): boolean {
+  const agents = new Set(parts.map((p) => p.agent));
+  return (
+    agents.size === parts.length &&
+    parts.length <= MaxGatherParts &&
+    parts.every((p) => views.some((v) => v.name === p.agent))
+  );
 }

@@ -28,6 +28,8 @@ import {
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedRouterClassifier } from './classify/embedded.js';
+import { createGatherInbox } from './gather/inbox.js';
+import { createGatherer } from './gather/scatter.js';
 import { watchRegistry } from './registry-view.js';
 import { createRouteHandler } from './router.js';
 
@@ -236,17 +238,28 @@ beforeAll(async () => {
   // Wired as in services/router/src/main.ts, with the embedded classifier (no API key).
   registry = await watchRegistry({ kv: agentsKv, log });
   await registry.ready;
+  const classifier = createEmbeddedRouterClassifier();
+  const publishGuard = createGuard(
+    { target: 'jetstream', timeoutMs: 2000, attempts: 3, failureThreshold: 10 },
+    metrics,
+  );
   const handler = createRouteHandler({
     js: jetstream(nc),
     store,
     registry,
-    classifier: createEmbeddedRouterClassifier(),
-    publishGuard: createGuard(
-      { target: 'jetstream', timeoutMs: 2000, attempts: 3, failureThreshold: 10 },
-      metrics,
-    ),
+    classifier,
+    publishGuard,
     metrics,
     clarifyText,
+    gatherer: createGatherer({
+      js: jetstream(nc),
+      store,
+      inbox: await createGatherInbox(nc, log),
+      publishGuard,
+      metrics,
+      classifier,
+      settings: { timeoutMs: 2000, marginMs: 100, lateMs: 0 },
+    }),
   });
   serveEndpoint({
     nc,

@@ -285,7 +285,13 @@ describe('createClaudeEngine', () => {
     });
     const r = await engine.respond(input(), ctx());
     expect(r.text).toBe('offline answer to: book me Dec 3 to Dec 5');
-    expect(r.data).toEqual({ intent: 'fallback-test', engine: 'offline', fallbackReason: 'llm_unavailable' });
+    expect(r.data).toEqual({
+      intent: 'fallback-test',
+      engine: 'offline',
+      fallbackReason: 'llm_unavailable',
+      // Failed calls cost nothing; no budget on this turn, so nothing is `left`.
+      spend: { inputTokens: 0, outputTokens: 0, usd: 0, llmCalls: 0 },
+    });
     expect(r.pending).toEqual({ step: 'x' }); // the fallback keeps its own slot filling
     expect(api.requests).toHaveLength(3); // attempts: 3
     expect(await llmCount('server_error')).toBe(3);

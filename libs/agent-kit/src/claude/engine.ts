@@ -1,9 +1,17 @@
 import { Failure } from '@switchboard/contracts';
-import { type Anthropic, type Llm, LlmError, type LlmFailureKind, type LlmRequest } from '@switchboard/llm';
-import type { Logger } from '@switchboard/runtime';
+import {
+  type Anthropic,
+  type Llm,
+  LlmError,
+  type LlmFailureKind,
+  type LlmRequest,
+  type PriceTable,
+} from '@switchboard/llm';
+import type { Logger, Metrics } from '@switchboard/runtime';
 import type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import { toolContext } from '../tools/types.js';
+import { type Finding, partialAnswer, TurnBudget } from './budget.js';
 import { textOf, toAnthropicTools, toAssistantContent, toMessages } from './messages.js';
 
 /** Why a turn was answered by the fallback engine (`data.fallbackReason`). */
@@ -32,6 +40,12 @@ export interface ClaudeEngineOptions {
   maxTokens?: number;
   /** History turns sent with each call, default 20. */
   maxHistoryTurns?: number;
+  /** The agent's name: the `agent` label of the spend metrics (default `agent`). */
+  agent?: string;
+  /** Where spend (`switchboard_llm_spend_*`) and stopped budgets (`switchboard_workflows_total`) count. */
+  metrics?: Metrics | undefined;
+  /** Prices of the models, to price spend against a budget's `usd` (default `DefaultPrices`). */
+  prices?: PriceTable | undefined;
 }
 
 /** The turn cannot be answered by the LLM: the fallback engine answers. */
@@ -76,6 +90,14 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
 /** A tool call as the reply's `data.toolCalls` lists it. */
 type ToolCallRecord = { tool: string; ok: boolean; code?: string };
 
+/** What a turn gathered so far: for the answer's data, and for a partial answer. */
+interface TurnState {
+  toolCalls: ToolCallRecord[];
+  findings: Finding[];
+  /** The model's text alongside its tool calls. */
+  said: string[];
+}
+
 class ClaudeEngine implements Engine {
   private readonly tools: Anthropic.Messages.Tool[];
   private readonly maxSteps: number;
@@ -87,41 +109,73 @@ class ClaudeEngine implements Engine {
 
   async respond(input: EngineInput, ctx: EngineContext): Promise<EngineResult> {
     const events: DomainEvent[] = [];
+    const { opts } = this;
+    const budget = new TurnBudget(ctx.message?.budget, opts.llm.model, {
+      agent: opts.agent ?? 'agent',
+      metrics: opts.metrics,
+      prices: opts.prices,
+    });
     try {
-      return await this.runLoop(input, ctx, events);
+      const r = await this.runLoop(input, ctx, events, budget);
+      if (!r.data?.budgetExceeded) budget.ended('completed');
+      return { ...r, data: { ...r.data, spend: budget.spend() } };
     } catch (err) {
       if (!(err instanceof UseFallback)) throw err;
-      const r = await this.opts.fallback.respond(input, ctx);
+      // The offline engine spends nothing: the spend is what the LLM calls before it cost.
+      budget.ended('completed');
+      const r = await opts.fallback.respond(input, ctx);
       return {
         ...r,
-        data: { ...(r.data ?? {}), engine: 'offline', fallbackReason: err.reason },
+        data: { ...(r.data ?? {}), engine: 'offline', fallbackReason: err.reason, spend: budget.spend() },
         events: [...events, ...(r.events ?? [])],
       };
     }
   }
 
   /** Model calls until an answer in text; each tool round trip is one step. */
+  /**
+   * Model calls until an answer in text; each tool round trip is one step. Before each call the
+   * budget must cover its worst case: when it cannot, the first call fails with `budget_exceeded`
+   * (nothing was done), a later one ends the turn with a partial answer (tools have run).
+   */
   private async runLoop(
     input: EngineInput,
     ctx: EngineContext,
     events: DomainEvent[],
+    budget: TurnBudget,
   ): Promise<EngineResult> {
     const { opts } = this;
     const system = typeof opts.system === 'function' ? opts.system(input) : opts.system;
     const messages = toMessages(input.history, input.text, opts.maxHistoryTurns ?? 20);
     const toolCtx = toolContext(input, ctx, events);
-    const toolCalls: ToolCallRecord[] = [];
+    const state: TurnState = { toolCalls: [], findings: [], said: [] };
+    const data = (step: number) => ({
+      engine: 'claude',
+      model: opts.llm.model,
+      steps: step,
+      toolCalls: state.toolCalls,
+    });
     for (let step = 1; step <= this.maxSteps; step++) {
       const request = { max_tokens: opts.maxTokens ?? 1024, system, messages, tools: this.tools };
-      const res = await this.call(request, ctx.signal, ctx.log);
+      const plan = budget.plan(request);
+      if (!plan.ok && step === 1) throw budget.exceeded(plan);
+      if (!plan.ok) {
+        budget.ended('exceeded');
+        ctx.log.info({ step, left: plan.left }, 'budget ran out after a tool round: partial answer');
+        const text = partialAnswer(state.said, state.findings);
+        return { text, data: { ...data(step - 1), budgetExceeded: true, partial: true }, events };
+      }
+      const res = await this.call({ ...request, max_tokens: plan.maxTokens }, ctx, budget);
       const uses = res.content.filter((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
       if (res.stop_reason !== 'tool_use' || uses.length === 0) {
         const text = textOf(res.content);
         if (!text) throw new UseFallback('empty_answer');
-        return { text, data: { engine: 'claude', model: opts.llm.model, steps: step, toolCalls }, events };
+        return { text, data: data(step), events };
       }
+      const said = textOf(res.content);
+      if (said) state.said.push(said);
       messages.push({ role: 'assistant', content: toAssistantContent(res.content) });
-      messages.push({ role: 'user', content: await this.runTools(uses, toolCtx, toolCalls) });
+      messages.push({ role: 'user', content: await this.runTools(uses, toolCtx, state) });
     }
     throw new UseFallback('max_steps');
   }
@@ -130,12 +184,15 @@ class ClaudeEngine implements Engine {
   private async runTools(
     uses: Anthropic.Messages.ToolUseBlock[],
     toolCtx: ReturnType<typeof toolContext>,
-    toolCalls: ToolCallRecord[],
+    state: TurnState,
   ): Promise<Anthropic.Messages.ToolResultBlockParam[]> {
     const results: Anthropic.Messages.ToolResultBlockParam[] = [];
     for (const use of uses) {
       const r = await this.opts.executor.execute(use.name, use.input, toolCtx);
-      toolCalls.push(r.ok ? { tool: r.tool, ok: true } : { tool: r.tool, ok: false, code: r.error.code });
+      state.toolCalls.push(
+        r.ok ? { tool: r.tool, ok: true } : { tool: r.tool, ok: false, code: r.error.code },
+      );
+      state.findings.push({ tool: r.tool, ok: r.ok, output: r.ok ? r.output : { error: r.error.message } });
       results.push({
         type: 'tool_result',
         tool_use_id: use.id,
@@ -149,11 +206,14 @@ class ClaudeEngine implements Engine {
   /** One request through the LLM layer; a failure for good means the fallback answers. */
   private async call(
     request: LlmRequest,
-    signal: AbortSignal,
-    log: Logger,
+    ctx: { signal: AbortSignal; log: Logger },
+    budget: TurnBudget,
   ): Promise<Anthropic.Messages.Message> {
+    const { signal, log } = ctx;
     try {
-      return await this.opts.llm.create(request, { signal, log });
+      const res = await this.opts.llm.create(request, { signal, log });
+      budget.record(res.usage);
+      return res;
     } catch (err) {
       if (!(err instanceof LlmError)) throw err;
       if (err.kind === 'aborted') {

@@ -2,6 +2,7 @@ import { type Logger, type Metrics, RetryPolicies } from '@switchboard/runtime';
 import type { Engine } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import type { ClaudeEngineOptions } from './engine.js';
+import { withZeroSpend } from './zero-spend.js';
 
 /** LLM settings from an agent's config; without an API key the offline engine answers. */
 export interface LlmSettings {
@@ -12,6 +13,11 @@ export interface LlmSettings {
   timeoutMs?: number;
   /** How long the `llm` breaker stays open before a trial call, in ms (default 30 s). */
   halfOpenAfterMs?: number;
+  /**
+   * Price table overrides (`LLM_PRICES`): `<model prefix>=<input>/<output>` in USD per million
+   * tokens, comma-separated; added to the built-in table (docs/workflows/budgets.md).
+   */
+  prices?: string | undefined;
 }
 
 /**
@@ -31,11 +37,11 @@ export async function withClaude(opts: {
   const { llm } = opts;
   if (!llm?.apiKey) {
     opts.log.info(`no ANTHROPIC_API_KEY: the offline ${opts.agent} engine answers`);
-    return opts.offline;
+    return withZeroSpend(opts.offline);
   }
   opts.log.info({ model: llm.model }, `the ${opts.agent} engine answers with Claude (offline fallback)`);
   // Loaded only with a key: the SDK costs ~20 MB of memory that offline agents do not need.
-  const [{ createAnthropicClient, createLlm }, { createClaudeEngine }] = await Promise.all([
+  const [{ createAnthropicClient, createLlm, parsePriceTable }, { createClaudeEngine }] = await Promise.all([
     import('@switchboard/llm'),
     import('./engine.js'),
   ]);
@@ -54,5 +60,8 @@ export async function withClaude(opts: {
     system: opts.system,
     executor: opts.executor,
     fallback: opts.offline,
+    agent: opts.agent,
+    metrics: opts.metrics,
+    prices: parsePriceTable(llm.prices),
   });
 }

@@ -84,6 +84,8 @@ const REFUSED: ReadonlySet<ErrorCode> = new Set([
   'session_closed',
   'unauthorized',
   'forbidden',
+  // The request's budget cannot pay for its first LLM call: the same task fails the same way again.
+  'budget_exceeded',
 ]);
 
 /** The result of a turn that threw `err`. Anything untyped is a retryable internal failure. */

@@ -8,6 +8,8 @@ export interface ToolContext {
   userId?: string | undefined;
   /** Stable across redeliveries: key every change by it so a rerun changes nothing twice. */
   taskId: string;
+  /** The conversation this turn belongs to (a workflow tells it outcomes later, e.g. an approval). */
+  sessionId?: string | undefined;
   log: Logger;
   signal: AbortSignal;
   /** Records a domain event (published on `events.<agent>.<kind>` after the turn is stored). */
@@ -39,6 +41,7 @@ export function toolContext(input: EngineInput, ctx: EngineContext, events: Doma
   return {
     userId: input.userId,
     taskId: input.taskId,
+    sessionId: input.sessionId,
     // Read through: the engine context builds its child logger on first use.
     get log() {
       return ctx.log;

@@ -105,12 +105,17 @@ describe('the identity table', () => {
   });
 
   it('keeps the client to asking', () => {
-    expect(publish('client')).toEqual([Subjects.ask, ...DeployedAgents.map((a) => Subjects.agentAsk(a))]);
+    expect(publish('client')).toEqual([
+      Subjects.ask,
+      Subjects.sagaGet,
+      ...DeployedAgents.map((a) => Subjects.agentAsk(a)),
+    ]);
     expect(subscribe('client')).toEqual(['_INBOX.client.>']);
     expect(publish('gateway').filter((s) => !s.startsWith('$JS.API.STREAM.INFO.'))).toEqual([
       JsApi.info,
       Subjects.ask,
       JsApi.keyGet(Names.sessionsBucket),
+      JsApi.keyGet(Names.sagasBucket),
     ]);
   });
 

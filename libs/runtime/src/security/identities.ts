@@ -1,4 +1,4 @@
-import { Names, Subjects } from '@switchboard/contracts';
+import { Names, Subjects, WorkflowConsumers, workflowConsumerName } from '@switchboard/contracts';
 import { DeployedAgents } from '../provision.js';
 import { TokenSettings } from './tokens.js';
 
@@ -78,7 +78,33 @@ export function agentIdentity(agent: string): string {
 }
 
 const allStreams = [Names.tasksStream, Names.eventsStream, Names.deadLetterStream];
-const sharedBuckets = [Names.sessionsBucket, Names.agentsBucket];
+const sharedBuckets = [Names.sessionsBucket, Names.agentsBucket, Names.sagasBucket, Names.approvalsBucket];
+
+/** The durable consumers on `AGENT_EVENTS` through which `agent` reacts to other agents' events. */
+function eventConsumersOf(agent: string): Allow[] {
+  const events = Names.eventsStream;
+  return WorkflowConsumers.filter((c) => c.agent === agent).flatMap((c) => {
+    const name = workflowConsumerName(c);
+    const why = `reacts to ${c.filter} (${c.flow})`;
+    return [
+      { subject: JsApi.consumerInfo(events, name), why },
+      { subject: JsApi.consumerCreate(events, name, c.filter), why },
+      { subject: JsApi.consumerNext(events, name), why },
+      ...JsApi.acks(events, name).map((subject) => ({ subject, why })),
+    ];
+  });
+}
+
+/** Reads and writes the workflow buckets: saga records, approvals (and lists approvals to expire them). */
+function workflowStateOf(): Allow[] {
+  return [
+    { subject: Subjects.bucketKeys(Names.sagasBucket), why: 'records the steps of its sagas' },
+    { subject: JsApi.keyGet(Names.sagasBucket), why: 'reads a saga by its id' },
+    { subject: Subjects.bucketKeys(Names.approvalsBucket), why: 'records and decides approvals' },
+    { subject: JsApi.keyGet(Names.approvalsBucket), why: 'reads an approval by its id' },
+    ...watchOf(Names.approvalsBucket),
+  ];
+}
 
 /** What every service does at start and while it runs: look at its streams and buckets, never change them. */
 function checksOf(buckets: readonly string[]): Allow[] {
@@ -119,9 +145,14 @@ function routerIdentity(agents: readonly string[]): Identity {
       ...agents.map((a) => ({ subject: Subjects.task(a), why: `hands requests to ${a}` })),
       { subject: Subjects.bucketKeys(Names.sessionsBucket), why: 'opens and follows sessions' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'reads a session by its id' },
+      { subject: JsApi.keyGet(Names.sagasBucket), why: 'serves sagas.get' },
       ...watchOf(Names.agentsBucket),
     ],
-    subscribe: [{ subject: Subjects.ask, queue: Names.routerQueue, why: 'serves agents.ask' }, inboxOf(name)],
+    subscribe: [
+      { subject: Subjects.ask, queue: Names.routerQueue, why: 'serves agents.ask' },
+      { subject: Subjects.sagaGet, queue: Names.routerQueue, why: 'serves sagas.get' },
+      inboxOf(name),
+    ],
   };
 }
 
@@ -152,6 +183,8 @@ function agentServiceIdentity(agent: string): Identity {
       { subject: JsApi.consumerNext(tasks, consumer), why: 'pulls its tasks' },
       ...JsApi.acks(tasks, consumer).map((subject) => ({ subject, why: 'acknowledges its tasks' })),
       { subject: JsApi.messageGet(tasks), why: 'reads back a task whose deliveries ran out' },
+      ...workflowStateOf(),
+      ...eventConsumersOf(agent),
     ],
     subscribe: [
       {
@@ -180,6 +213,7 @@ function gatewayIdentity(): Identity {
       ...checksOf(sharedBuckets),
       { subject: Subjects.ask, why: 'POST /v1/ask' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'GET /v1/sessions/<id>' },
+      { subject: JsApi.keyGet(Names.sagasBucket), why: 'GET /v1/sagas/<id>' },
     ],
     subscribe: [inboxOf(name)],
   };
@@ -203,6 +237,7 @@ function clientIdentity(agents: readonly string[], user?: string): Identity {
     allowResponses: false,
     publish: [
       { subject: Subjects.ask, why: 'asks' },
+      { subject: Subjects.sagaGet, why: 'reads its sagas' },
       ...agents.map((a) => ({ subject: Subjects.agentAsk(a), why: `follows up with ${a}` })),
     ],
     subscribe: [inboxOf(name)],

@@ -1,4 +1,5 @@
 import {
+  type ApprovalDesk,
   createToolExecutor,
   type Engine,
   type LlmSettings,
@@ -34,6 +35,7 @@ export { financeSystemPrompt } from './system-prompt.js';
 export interface FinanceEngine extends Engine {
   readonly tools: readonly Tool[];
   readonly executor: ToolExecutor;
+  readonly store: FinanceStore;
 }
 
 /**
@@ -57,6 +59,8 @@ export async function createFinanceEngine(deps: {
   llm?: LlmSettings | undefined;
   /** The service runtime's: provides the bucket and seeds it again when it was recreated. */
   requireBucket?: ServiceRuntime['requireBucket'];
+  /** The shared approvals (see src/approvals): over-limit expenses wait there for the manager. */
+  approvals?: ApprovalDesk;
 }): Promise<FinanceEngine> {
   const now = deps.now ?? (() => new Date());
   let opened: FinanceStore | undefined;
@@ -72,7 +76,7 @@ export async function createFinanceEngine(deps: {
     ...(deps.bucket ? { bucket: deps.bucket } : {}),
   });
   opened = store;
-  const tools = financeTools({ store, now });
+  const tools = financeTools({ store, now, approvals: deps.approvals });
   const executor = createToolExecutor({
     agent: 'finance',
     tools,
@@ -94,5 +98,5 @@ export async function createFinanceEngine(deps: {
     metrics: deps.metrics,
     log: deps.log,
   });
-  return { tools, executor, respond: (input, ctx) => engine.respond(input, ctx) };
+  return { tools, executor, store, respond: (input, ctx) => engine.respond(input, ctx) };
 }

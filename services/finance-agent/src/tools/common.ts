@@ -1,4 +1,4 @@
-import type { ToolContext } from '@switchboard/agent-kit';
+import type { ApprovalDesk, ToolContext } from '@switchboard/agent-kit';
 import { SwitchboardError } from '@switchboard/contracts';
 import type { Employee } from '../domain/model.js';
 import type { FinanceStore } from '../store/finance-store.js';
@@ -8,6 +8,8 @@ export interface FinanceToolDeps {
   store: FinanceStore;
   /** The clock: "today", the current quarter, overdue invoices. */
   now: () => Date;
+  /** The shared approvals: an expense over the limit waits there for the manager (absent: it is only marked). */
+  approvals?: ApprovalDesk | undefined;
 }
 
 /** Why a tool refused, carried in `details.reason` so an engine can word its answer. */

@@ -1,4 +1,5 @@
-import type { Tool } from '@switchboard/agent-kit';
+import { approvalTools, type Tool } from '@switchboard/agent-kit';
+import { amendExpenseTool } from '../approvals/amend-expense.js';
 import { budgetStatusTool } from './budget-status.js';
 import type { FinanceToolDeps } from './common.js';
 import { expenseStatusTool } from './expense-status.js';
@@ -21,6 +22,9 @@ export function financeTools(deps: FinanceToolDeps): Tool[] {
     spendingPolicyTool(),
     invoiceStatusTool(deps),
     financeHandbookTool(),
+    ...(deps.approvals
+      ? [amendExpenseTool({ ...deps, approvals: deps.approvals }), ...approvalTools(deps.approvals)]
+      : []),
   ];
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { defineTool } from '@switchboard/agent-kit';
 import type { ExpenseSubmittedData } from '@switchboard/contracts';
 import { z } from 'zod';
+import { openExpenseApproval } from '../approvals/open.js';
 import { Category, Currency, Expense, IsoDate } from '../domain/model.js';
 import {
   amountProblem,
@@ -53,6 +54,8 @@ export function submitExpenseTool(deps: FinanceToolDeps) {
       created: z.boolean(),
       /** Who approves it, when it needs approval. */
       approver: z.string().optional(),
+      /** The approval it waits for, in the shared `approvals` bucket. */
+      approvalId: z.string().optional(),
       budgetUpdated: z.boolean(),
     }),
     async run(input, ctx) {
@@ -117,7 +120,14 @@ export function submitExpenseTool(deps: FinanceToolDeps) {
         } satisfies ExpenseSubmittedData,
       });
       const approver = stored.status === 'pending_approval' ? me.managerId : undefined;
-      return { expense: stored, created: recorded.created, budgetUpdated, ...(approver ? { approver } : {}) };
+      const approvalId = approver ? await openExpenseApproval(deps, ctx, stored, me, approver) : undefined;
+      return {
+        ...(approvalId ? { approvalId } : {}),
+        expense: stored,
+        created: recorded.created,
+        budgetUpdated,
+        ...(approver ? { approver } : {}),
+      };
     },
   });
 }

@@ -11,12 +11,16 @@ export interface Balance {
   entitlement: number;
   /** Taken already (ended before today). */
   taken: number;
-  /** Approved and not yet over. */
+  /** Approved (or held while waiting for approval) and not yet over. */
   booked: number;
   remaining: number;
 }
 
-const active = (r: LeaveRequest) => r.status === 'approved';
+/** Vacation longer than this many working days waits for the manager's approval. */
+export const ApprovalAboveDays = 10;
+
+/** Requests that count against the balance: approved ones, and those waiting for approval (held). */
+const active = (r: LeaveRequest) => r.status === 'approved' || r.status === 'pending_approval';
 
 /** Vacation and sick balances of a record for `year`, as of `today`. */
 export function balances(record: LeaveRecord, year: number, today: string): Record<LeaveType, Balance> {

@@ -21,6 +21,12 @@ export const Employee = z.object({
   hrPartnerId: UserId.optional(),
   email: z.string().min(3),
   location: z.string().min(1),
+  /** Absent: an employee. `onboarding`: hired, the onboarding saga `sagaId` is running; `active` once it completed. */
+  status: z.enum(['onboarding', 'active']).optional(),
+  /** The onboarding saga that created this record. */
+  sagaId: z.string().optional(),
+  /** First working day of a new hire, `YYYY-MM-DD`. */
+  startDate: z.string().optional(),
 });
 export type Employee = z.infer<typeof Employee>;
 
@@ -31,7 +37,12 @@ export type Directory = z.infer<typeof Directory>;
 export const LeaveType = z.enum(['vacation', 'sick']);
 export type LeaveType = z.infer<typeof LeaveType>;
 
-/** A leave request. Requests are approved on booking in this demo; cancelling keeps the record. */
+/**
+ * A leave request. Requests are approved on booking, except vacation longer than
+ * `ApprovalAboveDays` working days, which waits for the manager (`pending_approval`, its days held
+ * in the balance meanwhile) and ends `approved`, or `rejected` (days released) when the manager
+ * rejects it or the approval expires. Cancelling keeps the record.
+ */
 export const LeaveRequest = z.object({
   /** Derived from the task id and the request, so a redelivered task finds its own request. */
   id: z.string().min(1),
@@ -40,7 +51,9 @@ export const LeaveRequest = z.object({
   end: IsoDate,
   /** Working days taken (weekends and company holidays excluded). */
   days: z.number().int().min(0),
-  status: z.enum(['approved', 'cancelled']),
+  status: z.enum(['approved', 'cancelled', 'pending_approval', 'rejected']),
+  /** The approval it waits for (or waited for), in the shared `approvals` bucket. */
+  approvalId: z.string().optional(),
   /** Who booked it: the employee or their manager. */
   requestedBy: UserId,
   taskId: z.string().min(1),

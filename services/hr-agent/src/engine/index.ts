@@ -1,4 +1,6 @@
 import {
+  type ApprovalDesk,
+  approvalTools,
   createToolExecutor,
   type Engine,
   type LlmSettings,
@@ -12,9 +14,11 @@ import {
   type Logger,
   type Metrics,
   type NatsConnection,
+  type SagaStore,
   type ServiceRuntime,
 } from '@switchboard/runtime';
 import { todayIn } from '../domain/calendar.js';
+import { startOnboardingTool } from '../onboarding/tool.js';
 import { HR_BUCKET, type HrStore, openHrStore } from '../store.js';
 import { createHrTools } from '../tools/index.js';
 import { createOfflineHrEngine } from './offline.js';
@@ -43,6 +47,12 @@ export interface HrEngineDeps {
   bucket?: string;
   /** The service runtime's: provides the bucket and re-seeds it when it was recreated. */
   requireBucket?: ServiceRuntime['requireBucket'];
+  /** The saga records: with them the engine offers `start_onboarding` (docs/workflows/onboarding-saga.md). */
+  sagas?: SagaStore;
+  /** The service's name, recorded on saga steps. */
+  service?: string;
+  /** The shared approvals (see src/approvals): long vacation waits there for the manager. */
+  approvals?: ApprovalDesk;
 }
 
 /** What {@link createHrEngineParts} builds, for tests and for the engine. */
@@ -74,7 +84,22 @@ export async function createHrEngineParts(deps: HrEngineDeps): Promise<HrEngineP
   opened = store;
   const executor = createToolExecutor({
     agent: 'hr',
-    tools: createHrTools({ store, today, now }),
+    tools: [
+      ...createHrTools({ store, today, now, approvals: deps.approvals }),
+      ...(deps.approvals ? approvalTools(deps.approvals) : []),
+      ...(deps.sagas
+        ? [
+            startOnboardingTool({
+              store,
+              sagas: deps.sagas,
+              today,
+              now,
+              metrics: deps.metrics,
+              service: deps.service,
+            }),
+          ]
+        : []),
+    ],
     metrics: deps.metrics,
     log: deps.log,
     outputChecks: deps.toolOutputChecks,

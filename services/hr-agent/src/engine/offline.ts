@@ -8,6 +8,7 @@ import {
 } from '@switchboard/agent-kit';
 import { policies } from '../data/policies.js';
 import { formatRange } from '../domain/calendar.js';
+import { answerOnboarding, parseOnboarding } from '../onboarding/flow.js';
 import { parseDates } from './date-parser.js';
 import { mentionedPeople, unknownName } from './entities.js';
 import { bookLeave, confirmBooking } from './flows/booking.js';
@@ -180,6 +181,8 @@ export function createOfflineHrEngine(deps: OfflineHrEngineDeps): Engine {
       const today = deps.today();
       const dates = parseDates(input.text, today);
       const turn = createTurn({ input, ctx, executor: deps.executor, today, dates });
+      const onboarding = parseOnboarding(turn.text);
+      if (onboarding) return answerOnboarding(turn, onboarding);
       const detected = detectIntent(turn.text, { hasDate: Boolean(dates.start) });
       const parsed = input.pending ? Pending.safeParse(input.pending) : undefined;
       if (parsed?.success) {

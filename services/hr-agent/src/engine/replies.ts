@@ -103,7 +103,12 @@ export function balanceText(
 
 /** One request as a list line: `vacation Mon 3 – Wed 5 Dec 2026 (3 days, upcoming) — LR-…`. */
 export function requestLine(r: RequestOut): string {
-  const state = r.state === 'in_progress' ? 'in progress' : r.state;
+  const state =
+    r.state === 'in_progress'
+      ? 'in progress'
+      : r.state === 'awaiting_approval'
+        ? 'waiting for approval'
+        : r.state;
   return `${r.type} ${formatRange(r.start, r.end, true)} (${r.days} working day${r.days === 1 ? '' : 's'}, ${state}) — ${r.id}`;
 }
 

@@ -52,7 +52,7 @@ export interface HrTurn {
   /** Builds the result: events recorded by tools so far are attached. */
   reply(
     text: string,
-    intent: Intent | 'fallback' | 'dropped',
+    intent: Intent | 'fallback' | 'dropped' | 'onboard',
     extra?: { data?: Record<string, unknown>; pending?: Pending },
   ): EngineResult;
 }

@@ -1,4 +1,4 @@
-import { defineTool } from '@switchboard/agent-kit';
+import { defineTool, withdrawApproval } from '@switchboard/agent-kit';
 import { type LeaveCancelledData, SwitchboardError } from '@switchboard/contracts';
 import { z } from 'zod';
 import { resolveLeaveAccess } from '../domain/access.js';
@@ -18,7 +18,7 @@ function find(
   const date = input.date;
   if (!date) return undefined;
   const hits = record.requests.filter((r) => r.start <= date && date <= r.end);
-  return hits.find((r) => r.status === 'approved') ?? hits[0];
+  return hits.find((r) => r.status === 'approved' || r.status === 'pending_approval') ?? hits[0];
 }
 
 const Output = z.object({
@@ -36,7 +36,7 @@ export function cancelLeaveTool(deps: HrToolDeps) {
   return defineTool({
     name: 'cancel_leave',
     description:
-      "Cancels an upcoming leave request, found by its id (e.g. LR-1a2b3c4d5e, from list_leave) or by a date inside it. Leave that has started or been taken cannot be cancelled. Managers may cancel their direct reports' leave. Confirm with the user before calling.",
+      "Cancels an upcoming leave request (also one waiting for approval), found by its id (e.g. LR-1a2b3c4d5e, from list_leave) or by a date inside it. Leave that has started or been taken cannot be cancelled. Managers may cancel their direct reports' leave. Confirm with the user before calling.",
     input: z
       .strictObject({
         requestId: z.string().trim().min(1).max(80).optional().describe('The request id from list_leave.'),
@@ -66,6 +66,15 @@ export function cancelLeaveTool(deps: HrToolDeps) {
             },
           };
         }
+        if (r.status === 'rejected') {
+          throw new SwitchboardError(
+            'invalid_request',
+            `the leave ${formatRange(r.start, r.end, true)} was not approved; there is nothing to cancel`,
+            {
+              details: { reason: 'rejected', requestId: r.id },
+            },
+          );
+        }
         if (r.start <= today) {
           throw new SwitchboardError(
             'invalid_request',
@@ -92,6 +101,8 @@ export function cancelLeaveTool(deps: HrToolDeps) {
         };
       });
       const r = outcome.request;
+      // A request that waited for approval: the approval is withdrawn, nothing is left to decide.
+      if (r.approvalId && deps.approvals) await withdrawApproval(deps.approvals, r.approvalId, actor.id);
       if (outcome.emit) {
         ctx.emit({
           kind: 'leave_cancelled',

@@ -1,3 +1,4 @@
+import type { ApprovalDesk } from '@switchboard/agent-kit';
 import type { HrStore } from '../store.js';
 
 /** What every HR tool is built with. */
@@ -7,4 +8,6 @@ export interface HrToolDeps {
   today: () => string;
   /** The clock, for the timestamps stored on requests. */
   now: () => Date;
+  /** The shared approvals: long vacation waits there for the manager (absent: booked at once, as before). */
+  approvals?: ApprovalDesk | undefined;
 }

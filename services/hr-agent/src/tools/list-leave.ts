@@ -10,11 +10,15 @@ export function describeRequest(r: LeaveRequest, today: string): RequestOut {
   const state =
     r.status === 'cancelled'
       ? 'cancelled'
-      : r.end < today
-        ? 'taken'
-        : r.start <= today
-          ? 'in_progress'
-          : 'upcoming';
+      : r.status === 'rejected'
+        ? 'rejected'
+        : r.status === 'pending_approval'
+          ? 'awaiting_approval'
+          : r.end < today
+            ? 'taken'
+            : r.start <= today
+              ? 'in_progress'
+              : 'upcoming';
   return {
     id: r.id,
     type: r.type,
@@ -36,11 +40,11 @@ export function listLeaveTool(deps: HrToolDeps) {
   return defineTool({
     name: 'list_leave',
     description:
-      "Lists leave requests (vacation and sick) with their ids, dates, working days and state (upcoming, in_progress, taken, cancelled). Defaults to the person asking; managers may list their direct reports' requests.",
+      "Lists leave requests (vacation and sick) with their ids, dates, working days and state (upcoming, in_progress, taken, cancelled, awaiting_approval: waiting for the manager, rejected). Defaults to the person asking; managers may list their direct reports' requests.",
     input: z.strictObject({
       employee: EmployeeRef.optional(),
       upcomingOnly: z.boolean().default(false).describe('Only leave that has not ended yet.'),
-      includeCancelled: z.boolean().default(false).describe('Include cancelled requests.'),
+      includeCancelled: z.boolean().default(false).describe('Include cancelled and rejected requests.'),
     }),
     output: Output,
     async run(input, ctx) {
@@ -48,7 +52,7 @@ export function listLeaveTool(deps: HrToolDeps) {
       const today = deps.today();
       const record = await deps.store.leave(target.id);
       const requests = record.requests
-        .filter((r) => input.includeCancelled || r.status !== 'cancelled')
+        .filter((r) => input.includeCancelled || (r.status !== 'cancelled' && r.status !== 'rejected'))
         .filter((r) => !input.upcomingOnly || r.end >= today)
         .sort((a, b) => a.start.localeCompare(b.start))
         .map((r) => describeRequest(r, today));

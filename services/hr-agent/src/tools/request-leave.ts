@@ -1,6 +1,7 @@
-import { defineTool } from '@switchboard/agent-kit';
+import { approvalIdFor, defineTool } from '@switchboard/agent-kit';
 import type { LeaveRequestedData } from '@switchboard/contracts';
 import { z } from 'zod';
+import { approverOf, openLeaveApproval } from '../approvals/open.js';
 import { resolveLeaveAccess } from '../domain/access.js';
 import { isWeekend, workingDays, yearOf } from '../domain/calendar.js';
 import { balances, planLeave, requestId } from '../domain/leave.js';
@@ -9,8 +10,13 @@ import type { HrToolDeps } from './deps.js';
 import { EmployeeRef, PersonRef, person } from './shared.js';
 
 const Output = z.object({
-  /** `preview`: checked, nothing stored; `booked`: stored (or found stored by this task). */
-  status: z.enum(['preview', 'booked']),
+  /**
+   * `preview`: checked, nothing stored; `booked`: stored (or found stored by this task);
+   * `pending_approval`: stored, its days held, waiting for `approver`.
+   */
+  status: z.enum(['preview', 'booked', 'pending_approval']),
+  approver: z.string().optional(),
+  approvalId: z.string().optional(),
   requestId: z.string().optional(),
   /** True when this task had booked it already (a rerun): nothing changed now. */
   alreadyBooked: z.boolean(),
@@ -78,6 +84,7 @@ export function requestLeaveTool(deps: HrToolDeps) {
         };
       }
       const id = requestId(ctx.taskId, target.id, type, start, end);
+      const approver = approverOf(deps, { actor, target, type, start, end, holidays });
       const outcome = await deps.store.changeLeave(target.id, (record) => {
         const existing = record.requests.find((r) => r.id === id);
         if (existing) {
@@ -98,7 +105,8 @@ export function requestLeaveTool(deps: HrToolDeps) {
           start,
           end,
           days: plan.dates.length,
-          status: 'approved',
+          status: approver ? 'pending_approval' : 'approved',
+          ...(approver ? { approvalId: approvalIdFor(ctx.taskId) } : {}),
           requestedBy: actor.id,
           taskId: ctx.taskId,
           createdAt: deps.now().toISOString(),
@@ -115,6 +123,7 @@ export function requestLeaveTool(deps: HrToolDeps) {
         };
       });
       const r = outcome.request;
+      const approval = await openLeaveApproval(deps, ctx, { request: r, target, approver });
       ctx.emit({
         kind: 'leave_requested',
         data: {
@@ -130,7 +139,8 @@ export function requestLeaveTool(deps: HrToolDeps) {
       const inRange = holidays.filter((h) => h.date >= r.start && h.date <= r.end);
       return {
         ...base,
-        status: 'booked',
+        status: r.status === 'pending_approval' ? 'pending_approval' : 'booked',
+        ...approval,
         requestId: r.id,
         alreadyBooked: outcome.already,
         workingDays: r.days,

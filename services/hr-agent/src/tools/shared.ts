@@ -28,9 +28,9 @@ export const RequestOut = z.object({
   start: z.string(),
   end: z.string(),
   days: z.number(),
-  status: z.enum(['approved', 'cancelled']),
-  /** Relative to today: upcoming, in progress, taken, or cancelled. */
-  state: z.enum(['upcoming', 'in_progress', 'taken', 'cancelled']),
+  status: z.enum(['approved', 'cancelled', 'pending_approval', 'rejected']),
+  /** Relative to today: upcoming, in progress, taken, cancelled; or waiting for approval, rejected. */
+  state: z.enum(['upcoming', 'in_progress', 'taken', 'cancelled', 'awaiting_approval', 'rejected']),
   requestedBy: z.string(),
   note: z.string().optional(),
 });

@@ -1,5 +1,12 @@
-import { type Anthropic, type Llm, LlmError } from '@switchboard/llm';
-import type { Logger } from '@switchboard/runtime';
+import {
+  type Anthropic,
+  createBudgetMeter,
+  inputTokensOf,
+  type Llm,
+  LlmError,
+  type PriceTable,
+} from '@switchboard/llm';
+import type { Logger, Metrics } from '@switchboard/runtime';
 import { z } from 'zod';
 import type { AgentView, Classifier, RoutingDecision } from './types.js';
 
@@ -17,6 +24,10 @@ export interface ClaudeClassifierOptions {
    * part is for the agent Claude chose, Claude's decision carries the parts too.
    */
   parts?: (text: string, agents: readonly AgentView[]) => Promise<RoutingDecision['parts']>;
+  /** Where the routing spend counts (`switchboard_llm_spend_*{agent="router"}`). */
+  metrics?: Metrics | undefined;
+  /** Prices of the models, to price the spend against a request's budget (default `DefaultPrices`). */
+  prices?: PriceTable | undefined;
 }
 
 const toolName = 'route';
@@ -97,6 +108,18 @@ function parseDecision(message: unknown, names: readonly string[]): RoutingDecis
   };
 }
 
+/** Counts one routing call's spend by agent `router`. */
+function countSpend(
+  metrics: Metrics | undefined,
+  usage: Anthropic.Messages.Usage | null | undefined,
+  usd: number,
+): void {
+  if (!metrics || !usage) return;
+  metrics.llmSpendTokens.inc({ agent: 'router', kind: 'input' }, inputTokensOf(usage));
+  metrics.llmSpendTokens.inc({ agent: 'router', kind: 'output' }, usage.output_tokens ?? 0);
+  metrics.llmSpendUsd.inc({ agent: 'router' }, usd);
+}
+
 /**
  * Classifies with Claude through a forced `route` tool call whose `agent` enum is the live agents
  * plus `none`. Every request goes through the LLM layer (timeout, retries honouring `retry-after`,
@@ -108,21 +131,46 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
   const examples = opts.promptExamples ?? 3;
 
   return {
-    async classify(text, agents) {
+    async classify(text, agents, classifyOpts) {
       if (agents.length === 0) return fallback.classify(text, agents);
       const names = [...new Set(agents.map((a) => a.name))].filter((n) => n !== noneChoice);
+      const request = {
+        max_tokens: 200,
+        system: systemPrompt(agents, examples),
+        tools: [routeTool(names)],
+        tool_choice: { type: 'tool' as const, name: toolName },
+        messages: [{ role: 'user' as const, content: `<request>\n${text}\n</request>` }],
+      };
+      // The routing call spends from the request's budget: when its worst case does not fit, the
+      // embedded classifier (free) decides and the budget is left to the agent.
+      const meter = createBudgetMeter({
+        budget: classifyOpts?.budget,
+        model: llm.model,
+        prices: opts.prices,
+      });
+      const plan = meter.plan(request);
+      if (!plan.ok) {
+        log?.info(
+          { need: plan.need, left: plan.left },
+          'budget too small for Claude routing; embedded decides',
+        );
+        return { ...(await fallback.classify(text, agents)), method: 'embedded' };
+      }
       let decision: RoutingDecision;
       try {
         decision = await llm.create(
+          { ...request, max_tokens: plan.maxTokens },
           {
-            max_tokens: 200,
-            system: systemPrompt(agents, examples),
-            tools: [routeTool(names)],
-            tool_choice: { type: 'tool', name: toolName },
-            messages: [{ role: 'user', content: `<request>\n${text}\n</request>` }],
+            accept: (message) => {
+              meter.record(message.usage);
+              countSpend(opts.metrics, message.usage, meter.spend().usd);
+              return parseDecision(message, names);
+            },
+            log,
           },
-          { accept: (message) => parseDecision(message, names), log },
         );
+        // Against a budget, the decision says what it spent (the metrics count it in any case).
+        if (classifyOpts?.budget) decision = { ...decision, spend: meter.spend() };
       } catch (err) {
         if (!(err instanceof LlmError)) throw err;
         // Expected while the API is busy or the breaker is open: not worth a warning each time.
@@ -133,7 +181,9 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
             { err, kind: err.kind, model: llm.model },
             'LLM classification failed; the embedded classifier decides',
           );
-        return { ...(await fallback.classify(text, agents)), method: 'embedded' };
+        // An unusable answer was still paid for: its spend comes off the budget too.
+        const spent = classifyOpts?.budget && meter.spend().llmCalls > 0 ? { spend: meter.spend() } : {};
+        return { ...(await fallback.classify(text, agents)), method: 'embedded', ...spent };
       }
       const parts = decision.agent && opts.parts ? await opts.parts(text, agents) : undefined;
       return parts && parts[0]?.agent === decision.agent ? { ...decision, parts } : decision;

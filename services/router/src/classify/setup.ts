@@ -16,10 +16,8 @@ export async function createClassifier(
   const embedded = createEmbeddedRouterClassifier();
   if (!config.ANTHROPIC_API_KEY) return embedded;
   // Loaded only with a key: the SDK costs ~20 MB of memory the embedded classifier does not need.
-  const [{ createAnthropicClient, createLlm }, { createClaudeClassifier }] = await Promise.all([
-    import('@switchboard/llm'),
-    import('./claude.js'),
-  ]);
+  const [{ createAnthropicClient, createLlm, parsePriceTable }, { createClaudeClassifier }] =
+    await Promise.all([import('@switchboard/llm'), import('./claude.js')]);
   const timeoutMs = config.ROUTER_LLM_TIMEOUT_MS;
   const llm = createLlm({
     client: createAnthropicClient({
@@ -40,6 +38,8 @@ export async function createClassifier(
     llm,
     fallback: embedded,
     log,
+    metrics,
+    prices: parsePriceTable(config.LLM_PRICES),
     // Claude picks the agent; the embedded classifier still finds a second request in the message.
     parts: async (text, agents) => (await embedded.classify(text, agents)).parts,
   });

@@ -1,3 +1,5 @@
+import type { Budget, Spend } from '@switchboard/contracts';
+
 /** What the router knows about one agent type, built from the live capability cards. */
 export interface AgentView {
   name: string;
@@ -25,9 +27,20 @@ export interface RoutingDecision {
    * is then the first part's.
    */
   parts?: { agent: string; text: string }[];
+  /** What an LLM call to decide spent (the Claude classifier); absent when nothing was spent. */
+  spend?: Spend;
+}
+
+/** Per-request options of {@link Classifier.classify}. */
+export interface ClassifyOptions {
+  /**
+   * The request's budget: a classifier that calls an LLM spends from it, and leaves the decision to
+   * a free method when the call's worst case does not fit.
+   */
+  budget?: Budget | undefined;
 }
 
 /** Picks the agent for a new conversation among `agents`. Never throws for ordinary text. */
 export interface Classifier {
-  classify(text: string, agents: readonly AgentView[]): Promise<RoutingDecision>;
+  classify(text: string, agents: readonly AgentView[], opts?: ClassifyOptions): Promise<RoutingDecision>;
 }

@@ -98,9 +98,11 @@ export async function confirmBooking(turn: HrTurn, state: BookPending): Promise<
   const range = formatRange(o.start, o.end, true);
   const subject = whose(o.employee, turn.selfId);
   const lead =
-    o.type === 'sick'
-      ? `Recorded: ${subject} sick leave for ${range} (${daysWord(o.workingDays)}, ${o.requestId}). Get well soon — please also tell your manager before 10:00 on each sick day.`
-      : `Done: ${subject} vacation for ${range} is booked (${daysWord(o.workingDays)}, request ${o.requestId}).`;
+    o.status === 'pending_approval'
+      ? `Requested: ${subject} vacation for ${range} (${daysWord(o.workingDays)}, request ${o.requestId}) is longer than ten working days, so it waits for ${o.approver}'s approval. The days are held for it meanwhile; you will be told here when ${o.approver} decides.`
+      : o.type === 'sick'
+        ? `Recorded: ${subject} sick leave for ${range} (${daysWord(o.workingDays)}, ${o.requestId}). Get well soon — please also tell your manager before 10:00 on each sick day.`
+        : `Done: ${subject} vacation for ${range} is booked (${daysWord(o.workingDays)}, request ${o.requestId}).`;
   const left = `${o.employee.id === turn.selfId ? 'You have' : `${o.employee.name} has`} ${o.remainingAfter} ${o.type} days left for ${yearOf(o.start)}.`;
   return turn.reply(`${lead} ${left}`, 'request_leave', {
     data: {
@@ -110,6 +112,8 @@ export async function confirmBooking(turn: HrTurn, state: BookPending): Promise<
       start: o.start,
       end: o.end,
       days: o.workingDays,
+      status: o.status,
+      ...(o.approvalId ? { approvalId: o.approvalId, approver: o.approver } : {}),
     },
   });
 }

@@ -35,7 +35,7 @@ export async function cancelLeave(
   const listed = await turn.tool('list_leave', { upcomingOnly: true, ...who });
   if (!listed.ok) return turn.reply(explainError(listed.error, turn.today), 'cancel_leave');
   const out = listed.output as ListLeaveOutput;
-  const upcoming = out.requests.filter((r) => r.state === 'upcoming');
+  const upcoming = out.requests.filter((r) => r.state === 'upcoming' || r.state === 'awaiting_approval');
   const owner = out.employee;
   if (upcoming.length === 0) {
     const inProgress = out.requests.some((r) => r.state === 'in_progress');

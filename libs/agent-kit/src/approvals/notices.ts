@@ -1,0 +1,23 @@
+import type { ApprovalRecord } from './record.js';
+
+const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** "alice's expense EXP-…: 650 USD …" */
+export function describeApproval(r: ApprovalRecord): string {
+  return `${r.requesterName ?? r.requester}'s ${r.kind} request ${r.subjectId} (${r.request.summary})`;
+}
+
+/** What the requester is told when their request was decided or expired. */
+export function requesterNotice(r: ApprovalRecord): string {
+  const what = `Your ${r.kind} request ${r.subjectId} (${r.request.summary})`;
+  const released =
+    r.kind === 'leave' ? ' The days are back in your balance.' : ' It will not be reimbursed as it stands.';
+  if (r.status === 'approved') return `${what} was approved by ${r.decidedBy}.`;
+  if (r.status === 'rejected') return `${what} was rejected by ${r.decidedBy}.${released}`;
+  return `${what} expired at ${day(r.expiresAt)} UTC without a decision from ${r.approver}, so it is not approved.${released} Ask again if it is still needed.`;
+}
+
+/** What the approver is told in the sessions where they saw a request that expired. */
+export function approverExpiryNotice(r: ApprovalRecord): string {
+  return `The approval you were asked for expired at ${day(r.expiresAt)} UTC before a decision: ${describeApproval(r)}. Nothing was approved; ${r.requesterName ?? r.requester} was told.`;
+}
