@@ -13,6 +13,7 @@ import type { Saga } from '@switchboard/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ask, asOk, http, type ServiceName, type Stack, startStack, waitFor } from '../e2e/harness.js';
 import {
+  consumerStates,
   consumersSettled,
   daysAhead,
   financeEffects,
@@ -56,21 +57,29 @@ function onboard(name: string, department: string) {
   );
 }
 
-/** Waits until the saga of `name` has told its requester, and both consumers acked everything. */
+/**
+ * Waits until the saga of `name` has told its requester, and both consumers acked everything. On a
+ * timeout the error says how far the saga got and what the consumers held, to tell a stalled
+ * delivery from a failing step.
+ */
 async function settledSaga(name: string): Promise<Saga> {
+  let seen: Saga | undefined;
   const saga = await waitFor(
     `the saga of ${name} to end and notify`,
     async () => {
-      const s = await sagaOfHire(nc, name);
-      return s?.steps.some((x) => x.step === 'notified') ? s : undefined;
+      seen = await sagaOfHire(nc, name);
+      return seen?.steps.some((x) => x.step === 'notified') ? seen : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
-  );
+    { timeoutMs: 25_000, intervalMs: 100 },
+  ).catch(async (err: unknown) => {
+    const steps = seen?.steps.map((x) => `${x.step}@${x.at}`).join(', ') ?? 'no saga record';
+    throw new Error(`${String(err)}; saga steps: ${steps}; consumers: ${await consumerStates(nc)}`);
+  });
   await waitFor(
     'the workflow consumers to settle',
     async () => ((await consumersSettled(nc)) ? true : undefined),
     {
-      timeoutMs: 20_000,
+      timeoutMs: 10_000,
       intervalMs: 100,
     },
   );
@@ -151,7 +160,7 @@ describe('onboarding saga, end to end', () => {
       `${stack!.gatewayUrl}/v1/sessions/${reply.sessionId}`,
     );
     expect(session.body.turns.at(-1)?.text).toMatch(/^Onboarding of Dana Reyes is complete/);
-  }, 30_000);
+  }, 45_000);
 
   it('compensates when Finance cannot fund it (marketing is over budget this quarter)', async () => {
     const reply = asOk(await onboard('Omar Haddad', 'marketing'));
@@ -161,7 +170,7 @@ describe('onboarding saga, end to end', () => {
     expect(saga.reason).toMatch(/^marketing has -\$[\d,]+ left of its \d{4}-Q[1-4] budget/);
     const turns = await sessionTurnsOf(nc, saga);
     expect(turns.notices[0]).toContain('Finance could not fund it');
-  }, 30_000);
+  }, 45_000);
 });
 
 describe('onboarding saga, a participant killed between two steps', () => {

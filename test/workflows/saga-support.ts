@@ -11,6 +11,7 @@ import {
   WorkflowConsumers,
   workflowConsumerName,
 } from '@switchboard/contracts';
+import { listEntries } from '@switchboard/runtime';
 
 /** Reads one KV value as JSON, or undefined. */
 async function readJson<T>(nc: NatsConnection, bucket: string, key: string): Promise<T | undefined> {
@@ -22,10 +23,8 @@ async function readJson<T>(nc: NatsConnection, bucket: string, key: string): Pro
 /** The saga whose new hire is called `name`, if one exists. */
 export async function sagaOfHire(nc: NatsConnection, name: string): Promise<Saga | undefined> {
   const kv = await new Kvm(nc).open(Names.sagasBucket);
-  const keys: string[] = [];
-  for await (const k of await kv.keys()) keys.push(k);
-  for (const k of keys) {
-    const saga = await readJson<Saga>(nc, Names.sagasBucket, k);
+  for (const e of await listEntries(kv)) {
+    const saga = e.value.length > 0 ? (e.json() as Saga) : undefined;
     if (saga?.subject.name === name) return saga;
   }
   return undefined;
@@ -63,9 +62,8 @@ export async function hireRecords(nc: NatsConnection, sagaId: string) {
 export async function financeEffects(nc: NatsConnection, sagaId: string, department: string) {
   const kv = await new Kvm(nc).open(Names.agentDataBucket('finance'));
   const entries: string[] = [];
-  for await (const k of await kv.keys('onboarding.>')) {
-    const v = await readJson<{ sagaId: string }>(nc, Names.agentDataBucket('finance'), k);
-    if (v?.sagaId === sagaId) entries.push(k);
+  for (const e of await listEntries(kv, 'onboarding.>')) {
+    if (e.value.length > 0 && e.json<{ sagaId: string }>().sagaId === sagaId) entries.push(e.key);
   }
   const budget = await readJson<{ applied: string[] }>(
     nc,
@@ -94,6 +92,19 @@ export async function consumersSettled(nc: NatsConnection): Promise<boolean> {
     if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
   }
   return true;
+}
+
+/** What each onboarding consumer holds now: pending, unacked, redelivered, pull requests waiting. */
+export async function consumerStates(nc: NatsConnection): Promise<string> {
+  const jsm = await jetstreamManager(nc);
+  const out: string[] = [];
+  for (const c of WorkflowConsumers.filter((w) => w.flow === 'onboarding')) {
+    const i = await jsm.consumers.info(Names.eventsStream, workflowConsumerName(c));
+    out.push(
+      `${i.name} pending=${i.num_pending} ack_pending=${i.num_ack_pending} redelivered=${i.num_redelivered} waiting=${i.num_waiting}`,
+    );
+  }
+  return out.join('; ');
 }
 
 /** A day `days` ahead of today, `YYYY-MM-DD`. */
