@@ -114,6 +114,30 @@ describe('services running as their own identities', () => {
     expect(read.status).toBe(200);
   });
 
+  it("list and call the agents' tools over MCP through the gateway (agents.<agent>.tools)", async () => {
+    const mcp = (user: string | undefined, body: Record<string, unknown>) =>
+      fetch(`${stack.gatewayUrl}/mcp`, {
+        method: 'POST',
+        headers: {
+          ...(user ? { authorization: `Bearer ${token[user]}` } : {}),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...body }),
+      });
+    expect((await mcp(undefined, { method: 'tools/list' })).status).toBe(401);
+    const list = (await (await mcp('alice', { method: 'tools/list' })).json()) as {
+      result: { tools: { name: string }[] };
+    };
+    const names = list.result.tools.map((t) => t.name);
+    expect(names).toContain('hr_leave_balance');
+    expect(names).toContain('finance_budget_status');
+    const call = (await (
+      await mcp('alice', { method: 'tools/call', params: { name: 'hr_leave_balance', arguments: {} } })
+    ).json()) as { result: { structuredContent: { employee: { id: string } } } };
+    expect(call.result.structuredContent.employee.id).toBe('alice');
+  });
+
   it('never touch anything their identity does not allow (no permission violation in the server log)', () => {
     expect(serverViolations()).toEqual([]);
     for (const p of stack.processes()) expect(p.output()).not.toMatch(/permissions violation/i);

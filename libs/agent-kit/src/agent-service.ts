@@ -17,6 +17,8 @@ import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
 import { startHeartbeat } from './registry.js';
+import type { ToolExecutor } from './tools/executor.js';
+import { serveToolsEndpoint } from './tools-endpoint.js';
 
 /** Settings of an agent service. */
 export interface AgentServiceOptions {
@@ -37,6 +39,8 @@ export interface AgentServiceOptions {
   jetstreamTimeoutMs?: number;
   /** Verifies callers' tokens on the direct endpoint; absent: open mode (`userId` trusted). */
   tokens?: TokenVerifier | undefined;
+  /** The engine's tools: with them the agent serves `agents.<agent>.tools` (list, call; docs/mcp.md). */
+  tools?: ToolExecutor | undefined;
 }
 
 /** Runs `p`, giving up (with a warning) after `ms`: a stop must not hang on a lost connection. */
@@ -101,7 +105,7 @@ export async function startAgentService(
     ...(opts.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: opts.drainTimeoutMs }),
   });
   const advisories = watchMaxDeliveries({ ...deps, jsm: rt.jsm });
-  const endpoint = serveDirectEndpoint({ ...deps, inFlight: rt.inFlight, tokens: opts.tokens });
+  const endpoints = serveEndpoints({ ...deps, inFlight: rt.inFlight, tokens: opts.tokens }, opts.tools);
   // Announced last: the card tells the router this instance is alive, so it goes up once it takes tasks.
   const heartbeat = await startHeartbeat({
     kv: rt.buckets.agents,
@@ -111,7 +115,16 @@ export async function startAgentService(
     log: rt.log,
   });
   const consumerPoll = pollConsumerCounts(rt, agent, opts.consumerPollMs ?? 5000);
-  return { stop: () => stopInOrder(rt, { consumerPoll, heartbeat, endpoint, worker, advisories }) };
+  return { stop: () => stopInOrder(rt, { consumerPoll, heartbeat, endpoints, worker, advisories }) };
+}
+
+/** The direct endpoint, and the tools endpoint when the engine's tools are given (docs/mcp.md). */
+function serveEndpoints(
+  deps: Parameters<typeof serveDirectEndpoint>[0],
+  tools: ToolExecutor | undefined,
+): Subscription[] {
+  const direct = serveDirectEndpoint(deps);
+  return tools ? [direct, serveToolsEndpoint({ ...deps, executor: tools })] : [direct];
 }
 
 /**
@@ -152,7 +165,8 @@ function pollConsumerCounts(rt: ServiceRuntime, agent: string, ms: number): Node
 interface AgentParts {
   consumerPoll: NodeJS.Timeout;
   heartbeat: { stop(): Promise<void> };
-  endpoint: Subscription;
+  /** The direct endpoint, and the tools endpoint when the agent serves its tools. */
+  endpoints: Subscription[];
   worker: TaskWorker;
   advisories: Subscription;
 }
@@ -166,7 +180,7 @@ async function stopInOrder(rt: ServiceRuntime, parts: AgentParts): Promise<void>
   clearInterval(parts.consumerPoll);
   // Each step is bounded so that a drain ends within about 10 s even while NATS is down.
   await bounded(rt, 'delete capability card', 500, () => parts.heartbeat.stop());
-  await bounded(rt, 'drain direct endpoint', 500, () => parts.endpoint.drain());
+  await bounded(rt, 'drain endpoints', 500, () => Promise.all(parts.endpoints.map((e) => e.drain())));
   await parts.worker.stop();
   await bounded(rt, 'drain advisories', 500, () => parts.advisories.drain());
   await rt.inFlight.idle(500);

@@ -31,7 +31,7 @@ export {
 } from './handbook/tool.js';
 export type { HandbookEntry } from './handbook/types.js';
 export { createKvMirror, type KvMirror, type MirroredEntry } from './kv-mirror.js';
-export { type AgentEngineDeps, runAgentMain } from './main.js';
+export { type AgentEngineBuilt, type AgentEngineDeps, runAgentMain } from './main.js';
 export type { AgentProfile } from './profile.js';
 export { cardKey, startHeartbeat } from './registry.js';
 export { sendReply } from './replies.js';
@@ -42,6 +42,12 @@ export {
   type ToolResult,
 } from './tools/executor.js';
 export { defineTool, type Tool, type ToolContext, toolContext } from './tools/types.js';
+export {
+  decodeToolsRequest,
+  describeTools,
+  serveToolsEndpoint,
+  type ToolsEndpointOptions,
+} from './tools-endpoint.js';
 export { processTurn, type TurnOutcome } from './turn.js';
 export { countOf, MONTH_PATTERN, NUMBER_WORD_PATTERN, NUMBER_WORDS } from './words.js';
 export {

@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import {
+  agentMicroEndpoints,
   type Buckets,
   bootService,
   createLogger,
@@ -19,7 +20,7 @@ import type { LlmSettings } from './claude/with-claude.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
-import type { OutputChecks } from './tools/executor.js';
+import type { OutputChecks, ToolExecutor } from './tools/executor.js';
 
 /** What every agent's engine factory gets, built from the agent's config and runtime. */
 export interface AgentEngineDeps {
@@ -55,6 +56,12 @@ export interface AgentEngineDeps {
 }
 
 /**
+ * What an agent's engine factory returns: the engine, or the engine with the tools it runs on
+ * (the agent then serves them on `agents.<agent>.tools`, e.g. to MCP clients through the gateway).
+ */
+export type AgentEngineBuilt = Engine | { engine: Engine; tools: ToolExecutor };
+
+/**
  * The whole life of an agent service process: config, logger, boot, wiring, ready, drain on
  * SIGTERM. Each agent's `main.ts` calls it with its profile and engine factory.
  */
@@ -62,7 +69,7 @@ export async function runAgentMain(opts: {
   profile: AgentProfile;
   version: string;
   defaultOpsPort: number;
-  createEngine: (deps: AgentEngineDeps) => Promise<Engine>;
+  createEngine: (deps: AgentEngineDeps) => Promise<AgentEngineBuilt>;
 }): Promise<void> {
   const service = `${opts.profile.name}-agent`;
   const config = loadConfigOrExit(service, () => loadAgentConfig(opts.defaultOpsPort));
@@ -70,16 +77,17 @@ export async function runAgentMain(opts: {
   // Explicit, version-guarded shim for nats.js (see nats-request-patch.ts): no throwaway error per request.
   log.info({ natsRequestPatch: patchNatsRequestCancel() }, 'nats.js request patch');
   const tokens = await loadTokenVerifierOrExit(service, config, log);
-  const rt = await bootService({ service, config, log, opsPort: config.OPS_PORT, opsHost: config.OPS_HOST });
+  const ops = { opsPort: config.OPS_PORT, opsHost: config.OPS_HOST };
+  const rt = await bootService({ service, config, log, ...ops, version: opts.version });
   const stops: (() => Promise<void>)[] = [];
-  const engine = await opts.createEngine({
+  const built = await opts.createEngine({
     ...engineDeps(config, rt),
     service,
     onStop: (stop) => stops.push(stop),
   });
   const agent = await startAgentService(rt, {
     profile: opts.profile,
-    engine,
+    ...('respond' in built ? { engine: built } : built),
     version: opts.version,
     concurrency: config.AGENT_CONCURRENCY,
     maxDeliver: config.AGENT_MAX_DELIVER,
@@ -87,6 +95,9 @@ export async function runAgentMain(opts: {
     replicas: config.JS_REPLICAS,
     tokens,
   });
+  // `nats micro stats <agent>-agent`: its direct endpoint and its task consumer (docs/discovery.md).
+  const served = { tools: !('respond' in built) };
+  for (const e of agentMicroEndpoints(rt.metrics, opts.profile.name, served)) rt.micro.addEndpoint(e);
   rt.setReady(true);
   log.info({ opsPort: rt.opsPort }, 'ready');
   onShutdownSignal(

@@ -1,3 +1,4 @@
+export * from './api-docs/index.js';
 export * from './ask.js';
 export * from './budget.js';
 export * from './card.js';
@@ -16,4 +17,5 @@ export * from './schemas.js';
 export * from './session.js';
 export * from './subjects.js';
 export * from './task.js';
+export * from './tools.js';
 export * from './workflows.js';

@@ -6,6 +6,7 @@ describe('subject builders', () => {
   it('build the subjects of docs/architecture.md', () => {
     expect(Subjects.ask).toBe('agents.ask');
     expect(Subjects.agentAsk('hr')).toBe('agents.hr.ask');
+    expect(Subjects.agentTools('hr')).toBe('agents.hr.tools');
     expect(Subjects.task('finance')).toBe('tasks.finance');
     expect(Subjects.event('hr', 'leave_requested')).toBe('events.hr.leave_requested');
     expect(Subjects.deadLetter('hr')).toBe('dlq.hr');

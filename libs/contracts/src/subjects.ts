@@ -58,6 +58,8 @@ export const Subjects = {
   ask: 'agents.ask',
   /** Straight to one agent type: follow-ups in its sessions, or a new session with it. */
   agentAsk: (agent: string) => `agents.${assertSafeToken(agent, 'agent')}.ask`,
+  /** One agent type's tools (list, call): core request/reply, served in its queue group (docs/mcp.md). */
+  agentTools: (agent: string) => `agents.${assertSafeToken(agent, 'agent')}.tools`,
   /** Work for one agent type, in the `AGENT_TASKS` stream. */
   task: (agent: string) => `tasks.${assertSafeToken(agent, 'agent')}`,
   /** Wildcard of all task subjects (stream subjects). */

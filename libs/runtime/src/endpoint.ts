@@ -37,13 +37,19 @@ export interface RequestContext {
 }
 
 /**
+ * A reply an endpoint sends: an {@link AskReply}, or another endpoint's success body (`{ ok: true,
+ * ... }`, e.g. on `agents.<agent>.tools`); every failure is an `AskReply` error.
+ */
+export type EndpointReply = AskReply | ({ ok: true } & Record<string, unknown>);
+
+/**
  * A request handler: returns the reply to send, or `null` when another service will answer on the
  * caller's reply subject (the router hands tasks on and does not wait).
  */
-export type RequestHandler = (msg: Msg, ctx: RequestContext) => Promise<AskReply | null>;
+export type RequestHandler = (msg: Msg, ctx: RequestContext) => Promise<EndpointReply | null>;
 
 /** Headers of a reply: the request id, and on errors the NATS micro error headers `nats req` shows. */
-export function replyHeaders(reply: AskReply, requestId: string): MsgHdrs {
+export function replyHeaders(reply: EndpointReply, requestId: string): MsgHdrs {
   const h = natsHeaders();
   h.set(HeaderNames.requestId, requestId);
   if (!reply.ok) {
@@ -54,7 +60,7 @@ export function replyHeaders(reply: AskReply, requestId: string): MsgHdrs {
 }
 
 /** Sends `reply` to `msg`'s reply subject. */
-export function respond(msg: Msg, reply: AskReply, requestId: string): void {
+export function respond(msg: Msg, reply: EndpointReply, requestId: string): void {
   if (msg.reply) msg.respond(encodeJson(reply), { headers: replyHeaders(reply, requestId) });
 }
 
@@ -99,7 +105,7 @@ export function serveEndpoint(opts: {
         return log();
       },
     };
-    let reply: AskReply | null;
+    let reply: EndpointReply | null;
     try {
       if (incoming.invalidBudget) {
         throw new SwitchboardError(

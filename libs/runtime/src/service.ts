@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -14,6 +15,7 @@ import {
 import { InFlight } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { type MicroResponder, microId, startMicroResponder } from './micro/index.js';
 import { connectNats } from './nats.js';
 import { startOpsServer } from './ops-server.js';
 import {
@@ -27,6 +29,7 @@ import {
   streamConfigs,
 } from './provision.js';
 import { RetryPolicies, retry } from './retry.js';
+import { Identities } from './security/identities.js';
 
 /** Everything a service's composition root wires its handlers with. */
 export interface ServiceRuntime {
@@ -39,6 +42,11 @@ export interface ServiceRuntime {
   metrics: Metrics;
   log: Logger;
   inFlight: InFlight;
+  /**
+   * The service's answers to the NATS services protocol (`$SRV.PING|INFO|STATS`, docs/discovery.md):
+   * add each endpoint it serves with `micro.addEndpoint`.
+   */
+  micro: MicroResponder;
   /** Port of the ops server, when this runtime started one. */
   opsPort?: number;
   /** True while connected to NATS. */
@@ -75,6 +83,11 @@ export interface Readiness {
   /** Why the service is not ready; absent when it is. */
   reason?: string;
 }
+
+/** The Switchboard release, the `version` every service reports on `$SRV` (all packages share it). */
+export const switchboardVersion: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Provisioning at start-up, retried while a cold cluster elects its leaders. */
 function retrying<T>(log: Logger, what: string, fn: () => Promise<T>): Promise<T> {
@@ -137,6 +150,12 @@ export async function bootService(opts: {
   opsHost?: string;
   /** The streams and buckets the service checks (default: `serviceDependencies(service)`). */
   dependencies?: readonly Dependency[];
+  /** Its version in `$SRV` answers (semver; default the Switchboard release, {@link switchboardVersion}). */
+  version?: string;
+  /** Its description in `$SRV.INFO` (default: its identity's, `Identities[service]`). */
+  description?: string;
+  /** Metadata in `$SRV` answers besides `instance` (fixed for the life of the process). */
+  microMetadata?: Record<string, string>;
 }): Promise<ServiceRuntime> {
   const { service, config, log } = opts;
   const provision = config.SWITCHBOARD_PROVISION ?? 'self';
@@ -174,6 +193,18 @@ export async function bootService(opts: {
     security: config,
   });
   connected = true;
+  // Discoverable from the moment it is connected (`nats micro ls`); endpoints are added as served.
+  const micro = startMicroResponder(
+    nc,
+    {
+      name: service,
+      id: microId(config.INSTANCE_ID),
+      version: opts.version ?? switchboardVersion,
+      description: opts.description ?? Identities[service]?.description ?? '',
+      metadata: { ...opts.microMetadata, instance: config.INSTANCE_ID },
+    },
+    log,
+  );
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') connected = false;
@@ -217,6 +248,7 @@ export async function bootService(opts: {
     metrics,
     log,
     inFlight: new InFlight(),
+    micro,
     isConnected: () => connected,
     setReady: (r) => {
       ready = r;
@@ -235,6 +267,7 @@ export async function bootService(opts: {
     close: async () => {
       ready = false;
       await monitor.stop();
+      await micro.stop().catch((err: unknown) => log.warn({ err }, '$SRV responder did not stop cleanly'));
       if (!nc.isClosed()) await nc.drain();
       await ops?.close();
     },

@@ -8,10 +8,11 @@ await runAgentMain({
   version: '0.1.0',
   defaultOpsPort: 9412,
   createEngine: async (deps) => {
-    const engine = await createFinanceEngineWithApprovals(deps);
+    const { engine, tools } = await createFinanceEngineWithApprovals(deps);
     // Finance's step of the onboarding saga: fund the new hire, or refuse (HR compensates).
     const onboarding = await startFinanceOnboarding(deps);
     deps.onStop(onboarding.stop);
-    return engine;
+    // Its tools are served on agents.finance.tools as well (MCP through the gateway, docs/mcp.md).
+    return { engine, tools };
   },
 });

@@ -29,6 +29,7 @@ import {
 import {
   bearerToken,
   checkSessionAccess,
+  DeployedAgents,
   formatTraceparent,
   type Guard,
   identifyCaller,
@@ -43,6 +44,7 @@ import {
   type TokenVerifier,
 } from '@switchboard/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { apiDocPaths, apiDocRoutes, registerApiDocs } from './api-docs.js';
 import {
   boundedBodyParser,
   EdgeDefaults,
@@ -50,6 +52,7 @@ import {
   edgeServerOptions,
   registerEdge,
 } from './edge.js';
+import { mcpRoute, registerMcpRoutes } from './mcp/route.js';
 import { registerSagaRoute, sagaRoute } from './sagas.js';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
@@ -79,6 +82,8 @@ export interface GatewayDeps {
   tokens?: TokenVerifier | undefined;
   /** The saga records (`sagas` bucket): with them `GET /v1/sagas/<id>` is served. */
   sagas?: Pick<SagaStore, 'get'>;
+  /** The agent types whose tools `POST /mcp` offers (default `DeployedAgents`; docs/mcp.md). */
+  agents?: readonly string[];
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
@@ -130,7 +135,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   // Security headers, CORS (when configured), rate limit and API keys, on the routed path.
   const guard = registerEdge(app, { ...edge, apiKeys: deps.apiKeys });
   const { metrics } = deps;
-  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id', sagaRoute])
+  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id', sagaRoute, mcpRoute, ...apiDocRoutes])
     primeRequests(metrics, endpoint);
 
   app.addHook('onRequest', async (req, reply) => {
@@ -149,7 +154,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
-    if (!route.startsWith('/v1/')) return;
+    if (!route.startsWith('/v1/') && route !== '/mcp' && !apiDocPaths.includes(route)) return;
     const started = (req as { started?: bigint }).started ?? process.hrtime.bigint();
     const code = reply.statusCode;
     const outcome =
@@ -265,6 +270,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   });
 
   if (deps.sagas) registerSagaRoute(app, { ...deps, sagas: deps.sagas, sendError, natsFailure });
+  registerMcpRoutes(app, { ...deps, agents: deps.agents ?? DeployedAgents, sendError });
+  registerApiDocs(app);
 
   if (deps.opsRoutes !== false)
     registerOpsRoutes(app, {

@@ -42,9 +42,10 @@ export interface EdgeOptions {
   corsOrigins: readonly string[];
 }
 
-/** True for the API's routes (matched route pattern, not the raw target). */
+/** True for the API's routes (matched route pattern, not the raw target): `/v1/...` and `/mcp`. */
 export function isApiRoute(req: FastifyRequest): boolean {
-  return req.routeOptions.url?.startsWith('/v1/') === true;
+  const route = req.routeOptions.url;
+  return route?.startsWith('/v1/') === true || route === '/mcp';
 }
 
 /** The Fastify server options of the edge: timeouts and the answer to a broken or slow request. */
@@ -188,6 +189,9 @@ export function registerEdge(
         'x-request-id',
         'traceparent',
         'switchboard-budget',
+        // POST /mcp (docs/mcp.md)
+        'switchboard-user',
+        'mcp-protocol-version',
       ],
       exposedHeaders: [
         'x-request-id',

@@ -24,6 +24,8 @@ const rt = await bootService({
   config,
   log,
   ...(config.OPS_PORT === undefined ? {} : { opsPort: config.OPS_PORT, opsHost: config.OPS_HOST }),
+  // On `$SRV` it lists no endpoints: it serves HTTP, and only calls others on NATS.
+  microMetadata: { http_port: String(config.GATEWAY_PORT), endpoints: 'none on NATS: its API is HTTP' },
 });
 const natsGuard = createGuard(
   {

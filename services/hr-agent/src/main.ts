@@ -17,6 +17,7 @@ await runAgentMain({
     const onboarding = await startHrOnboarding({ ...deps, store: parts.store, sagas });
     deps.onStop(onboarding.stop);
     // Long vacation waits for the manager; managers decide approvals here (docs/workflows/approvals.md).
-    return startHrApprovals(deps, approvals, parts);
+    // Its tools are served on agents.hr.tools as well (MCP through the gateway, docs/mcp.md).
+    return { engine: await startHrApprovals(deps, approvals, parts), tools: parts.executor };
   },
 });

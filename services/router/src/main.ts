@@ -12,6 +12,7 @@ import {
   loadTokenVerifierOrExit,
   onShutdownSignal,
   patchNatsRequestCancel,
+  routerMicroEndpoints,
   serveEndpoint,
 } from '@switchboard/runtime';
 import { createClassifier } from './classify/setup.js';
@@ -101,6 +102,8 @@ const sagaSub = serveSagaGet({
   metrics: rt.metrics,
   inFlight: rt.inFlight,
 });
+// `nats micro stats router`: the two endpoints, counted from their request metrics.
+for (const e of routerMicroEndpoints(rt.metrics)) rt.micro.addEndpoint(e);
 rt.setReady(true);
 log.info({ opsPort: rt.opsPort, agents: registry.views().map((v) => v.name) }, 'ready');
 onShutdownSignal(log, async () => {

@@ -24,7 +24,13 @@ export {
   createApprovalDesk,
   withdrawApproval,
 } from './desk.js';
-export { approverExpiryNotice, describeApproval, requesterNotice } from './notices.js';
+export {
+  approverExpiryNotice,
+  approverWithdrawnNotice,
+  describeApproval,
+  requesterNotice,
+  requesterWithdrawnNotice,
+} from './notices.js';
 export { startApprovalOwner, sweepApprovals } from './owner.js';
 export {
   ApprovalKind,
@@ -36,7 +42,7 @@ export {
   canonicalJson,
   isOverdue,
 } from './record.js';
-export { type ApplyApproval, type OwnerParts, settleApproval } from './settle.js';
+export { type ApplyApproval, type ApplyResult, type OwnerParts, settleApproval } from './settle.js';
 export { type ApprovalStore, createApprovalStore } from './store.js';
 export { asksForApprovals, parseDecision } from './text.js';
 export { approvalTools } from './tools.js';

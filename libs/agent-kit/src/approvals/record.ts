@@ -52,6 +52,12 @@ export const ApprovalRecord = z.object({
   /** True once the owner applied the outcome to the request and told the people concerned. */
   applied: z.boolean(),
   appliedAt: z.string().optional(),
+  /**
+   * What the owner found when it applied the outcome: `applied`, the request took it; `withdrawn`,
+   * the requester had cancelled the request before it could (it stays cancelled, and the notices
+   * say so). Absent on records applied before this field existed.
+   */
+  effect: z.enum(['applied', 'withdrawn']).optional(),
   /** Where the approver saw it, newest last (at most 8). */
   shown: z.array(ApprovalView),
 });

@@ -1,6 +1,6 @@
-import { type KV, KvWatchInclude } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { decodeJson, encodeJson, Failure, parseWith } from '@switchboard/contracts';
-import { isRevisionConflict } from '@switchboard/runtime';
+import { isRevisionConflict, listEntries } from '@switchboard/runtime';
 import { ApprovalRecord } from './record.js';
 
 /** A record with the revision it was read at. */
@@ -18,28 +18,17 @@ export interface ApprovalChange<T> {
 const MAX_ATTEMPTS = 10;
 
 /**
- * Every record, read with one watch of the bucket's last values (one message per key) that ends at
- * the stream's last sequence when the call began. Not `kv.keys()`: when a write lands while it
- * lists, `keys()` waits for the consumer's next heartbeat (many seconds) to know it is done.
+ * Every record, read with one listing of the bucket's last values (`listEntries`). Not
+ * `kv.keys()`: when a write lands while it lists, `keys()` can wait for the consumer's heartbeat
+ * (30 s) to know it is done, and the approvals bucket is written all the time.
  */
 async function listApprovals(kv: KV): Promise<ApprovalRecord[]> {
-  const status = await kv.status();
-  const last = status.streamInfo.state.last_seq;
-  if (status.values === 0) return [];
-  const found = new Map<string, ApprovalRecord>();
-  const watch = await kv.watch({ include: KvWatchInclude.LastValue });
-  try {
-    for await (const e of watch) {
-      const parsed =
-        e.operation === 'PUT' && e.value.length > 0 ? ApprovalRecord.safeParse(e.json()) : undefined;
-      if (parsed?.success) found.set(e.key, parsed.data);
-      else found.delete(e.key);
-      if (e.revision >= last || e.delta === 0) break;
-    }
-  } finally {
-    watch.stop();
+  const found: ApprovalRecord[] = [];
+  for (const e of await listEntries(kv)) {
+    const parsed = e.value.length > 0 ? ApprovalRecord.safeParse(e.json()) : undefined;
+    if (parsed?.success) found.push(parsed.data);
   }
-  return [...found.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /**

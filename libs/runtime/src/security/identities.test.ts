@@ -72,6 +72,9 @@ describe('the identity table', () => {
       expect(subscribe(agentIdentity(agent))).toContain(
         `${Subjects.maxDeliveriesAdvisory(agent)} ${Names.agentQueue(agent)}-advisories`,
       );
+      expect(subscribe(agentIdentity(agent))).toContain(
+        `${Subjects.agentTools(agent)} ${Names.agentQueue(agent)}`,
+      );
     }
   });
 
@@ -84,11 +87,12 @@ describe('the identity table', () => {
     }
   });
 
-  it('lets only the agents publish to inboxes (answers carried by tasks), and only the router answer requests', () => {
+  it('lets only the agents publish to inboxes (answers carried by tasks), and only the router and gateway answer requests', () => {
     for (const id of IdentityNames) {
       const toInbox = publish(id).filter((s) => s.startsWith('_INBOX'));
       expect(toInbox, id).toEqual(id.endsWith('-agent') ? ['_INBOX.>'] : []);
-      expect(Identities[id]!.allowResponses, id).toBe(id === 'router');
+      // The gateway answers only the $SRV discovery requests it receives (docs/discovery.md).
+      expect(Identities[id]!.allowResponses, id).toBe(id === 'router' || id === 'gateway');
     }
   });
 
@@ -116,6 +120,8 @@ describe('the identity table', () => {
       Subjects.ask,
       JsApi.keyGet(Names.sessionsBucket),
       JsApi.keyGet(Names.sagasBucket),
+      // POST /mcp: the agents' tools (docs/mcp.md)
+      ...DeployedAgents.map((a) => Subjects.agentTools(a)),
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { Names, Subjects, WorkflowConsumers, workflowConsumerName } from '@switchboard/contracts';
+import { MicroPrefix, MicroVerbs } from '../micro/protocol.js';
 import { DeployedAgents } from '../provision.js';
 import { TokenSettings } from './tokens.js';
 
@@ -18,6 +19,9 @@ import { TokenSettings } from './tokens.js';
  *   `allow_responses` (it cannot publish to any inbox); agents answer the reply subject a task
  *   carries, so they may publish to `_INBOX.>`, and refuse a task whose reply subject is not an
  *   inbox (`readContext`).
+ * - Discovery (`nats micro`, ADR-32): each service subscribes to the `$SRV` subjects of its own
+ *   name only; only `admin`, the operator, may send `$SRV` requests (they show instance ids,
+ *   subjects and error counts, and each fans out to every instance), so clients cannot.
  * - KV reads are by key only (`$JS.API.DIRECT.GET.<stream>.$KV.<bucket>.<key>`): a key must be
  *   known to be read; reading by sequence, which walks a whole bucket, is not allowed.
  */
@@ -118,6 +122,29 @@ function checksOf(buckets: readonly string[]): Allow[] {
   ];
 }
 
+/**
+ * The nine `$SRV` subscriptions of the services protocol (ADR-32, docs/discovery.md) for the service
+ * `name`: every verb for all services, for its own name, and for its own name and any instance id.
+ * No identity may subscribe to another service's name: only `hr-agent` can answer
+ * `$SRV.STATS.hr-agent`. (`$SRV.<verb>` alone is answered by every service, so a reply there names
+ * whoever sent it; the named forms are the ones to trust.)
+ */
+function discoveryOf(name: string): Allow[] {
+  return MicroVerbs.flatMap((verb) => [
+    { subject: `${MicroPrefix}.${verb}`, why: `answers $SRV.${verb} (nats micro)` },
+    { subject: `${MicroPrefix}.${verb}.${name}`, why: `answers $SRV.${verb} for ${name}` },
+    { subject: `${MicroPrefix}.${verb}.${name}.*`, why: `answers $SRV.${verb} for one ${name} instance` },
+  ]);
+}
+
+/** Asking the services protocol (`nats micro ls|info|stats`): the verbs, in every form. */
+function discoveryRequests(): Allow[] {
+  return MicroVerbs.flatMap((verb) => [
+    { subject: `${MicroPrefix}.${verb}`, why: `nats micro: $SRV.${verb} of every service` },
+    { subject: `${MicroPrefix}.${verb}.>`, why: `nats micro: $SRV.${verb} of one service or instance` },
+  ]);
+}
+
 function inboxOf(identity: string): Allow {
   return { subject: `${Subjects.identityInbox(identity)}.>`, why: 'its own reply inboxes' };
 }
@@ -151,6 +178,7 @@ function routerIdentity(agents: readonly string[]): Identity {
     subscribe: [
       { subject: Subjects.ask, queue: Names.routerQueue, why: 'serves agents.ask' },
       { subject: Subjects.sagaGet, queue: Names.routerQueue, why: 'serves sagas.get' },
+      ...discoveryOf(name),
       inboxOf(name),
     ],
   };
@@ -193,29 +221,40 @@ function agentServiceIdentity(agent: string): Identity {
         why: 'serves its direct endpoint',
       },
       {
+        subject: Subjects.agentTools(agent),
+        queue: Names.agentQueue(agent),
+        why: 'serves its tools (list, call) to the gateway (MCP)',
+      },
+      {
         subject: Subjects.maxDeliveriesAdvisory(agent),
         queue: `${Names.agentQueue(agent)}-advisories`,
         why: 'settles tasks whose deliveries ran out',
       },
+      ...discoveryOf(name),
       inboxOf(name),
     ],
   };
 }
 
-function gatewayIdentity(): Identity {
+function gatewayIdentity(agents: readonly string[]): Identity {
   const name = 'gateway';
   return {
     name,
     description: 'the HTTP gateway: sends agents.ask, reads a session by its id',
     inboxPrefix: Subjects.identityInbox(name),
-    allowResponses: false,
+    // Answers the $SRV requests it receives (only `admin` may send them), once each.
+    allowResponses: true,
     publish: [
       ...checksOf(sharedBuckets),
       { subject: Subjects.ask, why: 'POST /v1/ask' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'GET /v1/sessions/<id>' },
       { subject: JsApi.keyGet(Names.sagasBucket), why: 'GET /v1/sagas/<id>' },
+      ...agents.map((a) => ({
+        subject: Subjects.agentTools(a),
+        why: `POST /mcp: lists and calls ${a}'s tools`,
+      })),
     ],
-    subscribe: [inboxOf(name)],
+    subscribe: [...discoveryOf(name), inboxOf(name)],
   };
 }
 
@@ -255,6 +294,7 @@ function adminIdentity(agents: readonly string[]): Identity {
     publish: [
       { subject: '$JS.API.>', why: 'the whole JetStream API: provisioning, inspection' },
       ...agents.map((a) => ({ subject: Subjects.task(a), why: 'npm run dlq -- replay' })),
+      ...discoveryRequests(),
     ],
     subscribe: [inboxOf(name), { subject: '$JS.EVENT.>', why: 'JetStream advisories and metrics' }],
   };
@@ -271,7 +311,7 @@ export function identities(
   const list = [
     routerIdentity(agents),
     ...agents.map(agentServiceIdentity),
-    gatewayIdentity(),
+    gatewayIdentity(agents),
     clientIdentity(agents),
     ...users.map((u) => clientIdentity(agents, u)),
     adminIdentity(agents),

@@ -11,7 +11,7 @@ import { changeExpense, readExpense } from './expense-store.js';
  */
 export function applyExpenseApproval(store: FinanceStore): ApplyApproval {
   return async (r) => {
-    if (r.kind !== 'expense') return;
+    if (r.kind !== 'expense') return undefined;
     const current = await readExpense(store, r.requester, r.subjectId);
     if (r.status !== 'approved' && current && current.status !== 'approved')
       await releaseFromBudget(store, current);
@@ -24,5 +24,6 @@ export function applyExpenseApproval(store: FinanceStore): ApplyApproval {
           : `${r.status} by ${r.decidedBy} (approval ${r.approvalId})`;
       return { ...e, status: approved ? 'approved' : 'rejected', decidedBy: r.decidedBy ?? 'system', note };
     });
+    return 'applied';
   };
 }

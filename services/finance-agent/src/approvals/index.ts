@@ -3,6 +3,7 @@ import {
   createApprovalDesk,
   type Engine,
   startApprovalOwner,
+  type ToolExecutor,
   withApprovals,
 } from '@switchboard/agent-kit';
 import { createFinanceEngine } from '../engine/index.js';
@@ -19,7 +20,9 @@ export { expenseApprovalRequest } from './expense-request.js';
  * Finance, as owner, applies decisions on its expenses and expires the overdue ones (a consumer of
  * `events.*.approval_decided` and a sweeper, stopped on SIGTERM).
  */
-export async function createFinanceEngineWithApprovals(deps: AgentEngineDeps): Promise<Engine> {
+export async function createFinanceEngineWithApprovals(
+  deps: AgentEngineDeps,
+): Promise<{ engine: Engine; tools: ToolExecutor }> {
   const desk = createApprovalDesk({
     agent: 'finance',
     kv: deps.buckets.approvals,
@@ -35,5 +38,9 @@ export async function createFinanceEngineWithApprovals(deps: AgentEngineDeps): P
     jsm: deps.jsm,
   });
   deps.onStop(() => owner.stop());
-  return withApprovals(withExpenseAmend(finance, finance.executor), desk);
+  // The tools go with the engine: the agent serves them on agents.finance.tools (docs/mcp.md).
+  return {
+    engine: withApprovals(withExpenseAmend(finance, finance.executor), desk),
+    tools: finance.executor,
+  };
 }

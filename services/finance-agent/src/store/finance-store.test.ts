@@ -85,6 +85,23 @@ describe('finance store', () => {
     expect(ok).toBe(false);
   });
 
+  it('finds and lists expenses while others are written, and finds nothing for an unknown id', async () => {
+    const store = await openTestStore(nc);
+    const seeded = (await store.listExpenses('alice')).map((e) => e.id);
+    const template = (await store.getExpense('EXP-1001'))!;
+    expect(template).toMatchObject({ id: 'EXP-1001', employee: 'alice' });
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      store.recordExpense({ ...template, id: `EXP-W${i}`, employee: 'bob', taskId: `task-w${i}` }),
+    );
+    const reads = Array.from({ length: 10 }, () => store.listExpenses('alice'));
+    const [, lists] = await Promise.all([Promise.all(writes), Promise.all(reads)]);
+    for (const list of lists) expect(list.map((e) => e.id)).toEqual(seeded);
+    expect((await store.listExpenses('bob')).filter((e) => e.id.startsWith('EXP-W'))).toHaveLength(30);
+    expect((await store.getExpense('EXP-W7'))?.employee).toBe('bob');
+    expect(await store.getExpense('EXP-NONE')).toBeNull();
+    expect(await store.listExpenses('nobody')).toEqual([]);
+  });
+
   it('refuses unsafe keys instead of querying with them', async () => {
     const store = await openTestStore(nc);
     expect(await store.getEmployee('alice@example.com')).toBeNull();

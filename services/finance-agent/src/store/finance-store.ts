@@ -4,6 +4,7 @@ import {
   agentDataBucketConfig,
   isRevisionConflict,
   type Logger,
+  listEntries,
   type NatsConnection,
 } from '@switchboard/runtime';
 import type { z } from 'zod';
@@ -74,10 +75,13 @@ async function readJson<S extends z.ZodType>(
   return { value: schema.parse(e.json()), revision: e.revision };
 }
 
-async function collectKeys(kv: KV, filter: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const k of await kv.keys(filter)) out.push(k);
-  return out.sort();
+/**
+ * The values of the keys matching `filter`, sorted by key, read with one listing (`listEntries`:
+ * not `kv.keys()`, which can wait 30 s for a heartbeat when a write lands while it lists).
+ */
+async function listValues<S extends z.ZodType>(kv: KV, filter: string, schema: S): Promise<z.infer<S>[]> {
+  const entries = await listEntries(kv, filter);
+  return entries.filter((e) => e.value.length > 0).map((e) => schema.parse(e.json()));
 }
 
 /** Creates `key` unless it exists; true when this call created it. */
@@ -142,19 +146,11 @@ export function createFinanceStore(kv: KV): FinanceStore {
     },
     async getExpense(id) {
       if (!safeToken.test(id)) return null;
-      for (const key of await collectKeys(kv, `expense.*.${id}`)) {
-        const found = await readJson(kv, key, Expense);
-        if (found) return found.value;
-      }
-      return null;
+      return (await listValues(kv, `expense.*.${id}`, Expense))[0] ?? null;
     },
     async listExpenses(employee) {
       if (!EmployeeId.safeParse(employee).success) return [];
-      const out: Expense[] = [];
-      for (const key of await collectKeys(kv, `expense.${employee}.*`)) {
-        const found = await readJson(kv, key, Expense);
-        if (found) out.push(found.value);
-      }
+      const out = await listValues(kv, `expense.${employee}.*`, Expense);
       return out.sort((a, b) => b.date.localeCompare(a.date) || b.submittedAt.localeCompare(a.submittedAt));
     },
     async getInvoice(id) {
@@ -162,12 +158,7 @@ export function createFinanceStore(kv: KV): FinanceStore {
       return (await readJson(kv, keys.invoice(id), Invoice))?.value ?? null;
     },
     async listInvoices() {
-      const out: Invoice[] = [];
-      for (const key of await collectKeys(kv, 'invoice.*')) {
-        const found = await readJson(kv, key, Invoice);
-        if (found) out.push(found.value);
-      }
-      return out;
+      return listValues(kv, 'invoice.*', Invoice);
     },
     async recordExpense(expense) {
       const key = keys.expense(expense.employee, expense.id);

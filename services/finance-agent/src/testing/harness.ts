@@ -1,5 +1,5 @@
 import type { DomainEvent, ToolContext } from '@switchboard/agent-kit';
-import { createLogger, type Logger, type NatsConnection } from '@switchboard/runtime';
+import { createLogger, type Logger, listEntries, type NatsConnection } from '@switchboard/runtime';
 import { type FinanceStore, openFinanceStore } from '../store/finance-store.js';
 
 /** Helpers for the Finance tests: a pinned clock, a quiet logger, tool contexts, KV snapshots. */
@@ -42,9 +42,6 @@ export function toolContext(
 /** Every key of the bucket with its revision: equal snapshots mean nothing was written. */
 export async function snapshot(store: FinanceStore): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for await (const key of await store.kv.keys()) {
-    const e = await store.kv.get(key);
-    if (e) out[key] = e.revision;
-  }
+  for (const e of await listEntries(store.kv)) out[e.key] = e.revision;
   return out;
 }

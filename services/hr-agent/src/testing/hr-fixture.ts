@@ -6,7 +6,7 @@ import {
   type ToolExecutor,
   type ToolResult,
 } from '@switchboard/agent-kit';
-import { createLogger, type Logger } from '@switchboard/runtime';
+import { createLogger, type Logger, listEntries } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type HrStore, openHrStore } from '../store.js';
@@ -110,12 +110,7 @@ export async function hrTools(hr: HrServer, today: string): Promise<HrToolsFixtu
 
 export async function snapshot(store: HrStore): Promise<Record<string, { revision: number; value: string }>> {
   const out: Record<string, { revision: number; value: string }> = {};
-  const keys: string[] = [];
-  for await (const k of await store.kv.keys()) keys.push(k);
-  for (const k of keys.sort()) {
-    const e = await store.kv.get(k);
-    if (e) out[k] = { revision: e.revision, value: e.string() };
-  }
+  for (const e of await listEntries(store.kv)) out[e.key] = { revision: e.revision, value: e.string() };
   return out;
 }
 
