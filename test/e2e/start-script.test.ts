@@ -207,7 +207,10 @@ it('npm start -- --own-nats starts its own nats-server even when one answers on 
         timeoutMs: 120_000,
         intervalMs: 200,
       },
-    );
+    ).catch((err: unknown) => {
+      // Where it stopped: the last lines npm start printed.
+      throw new Error(`${String(err)}\n--- npm start printed (last 4000 characters):\n${out.slice(-4000)}`);
+    });
     expect(out).toMatch(/started nats-server \(pid \d+\) on port \d+/);
     expect(out).not.toContain('using the JetStream server already running');
     const tree = await descendantsOf(npm.pid);
