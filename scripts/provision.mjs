@@ -1,7 +1,7 @@
 // `npm run provision [-- --watch] [--interval-ms 3000] [--agents hr,finance]`: creates the streams
-// (AGENT_TASKS, AGENT_EVENTS, AGENT_DLQ) and KV buckets (sessions, agents and each agent's
-// `<agent>_data`) of docs/architecture.md that are missing, and brings streams whose settings
-// drifted back. The privileged step of a system whose services run with
+// (AGENT_TASKS, AGENT_EVENTS, AGENT_DLQ, AGENT_CHUNKS) and KV buckets (sessions, agents, sagas,
+// approvals and each agent's `<agent>_data`) of docs/architecture.md that are missing, and brings
+// streams whose settings drifted back. The privileged step of a system whose services run with
 // SWITCHBOARD_PROVISION=external: they only check their streams and buckets (and are not ready
 // while one is missing); this, run as the `admin` NATS identity, creates them. With --watch it
 // checks again every --interval-ms and recreates whatever went missing, until SIGINT or SIGTERM.

@@ -262,12 +262,8 @@ function attemptsOf(identity: string): Attempt[] {
           ...dataAttacks(a),
           ...agentAttacks(a),
           publishTask(a),
-          {
-            what: `ask ${a} directly, past the router`,
-            kind: 'publish',
-            subject: Subjects.agentAsk(a),
-            data: 'hi',
-          },
+          // `agents.<agent>.ask` is allowed since A2A's `POST /a2a/<agent>` (docs/a2a.md): like a
+          // client's follow-up, the agent itself checks the caller's token and session there.
         ]),
         ...busAttacks(identity, 'client'),
         intercept,

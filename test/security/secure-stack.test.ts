@@ -138,6 +138,38 @@ describe('services running as their own identities', () => {
     expect(call.result.structuredContent.employee.id).toBe('alice');
   });
 
+  it('stream an answer over SSE, resumable only by the user it is for (docs/streaming.md)', async () => {
+    const base = stack.gatewayUrl;
+    const asked = await fetch(`${base}/v1/ask`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token.alice}`,
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ text: 'what is the parental leave policy?', userId: 'alice' }),
+    });
+    expect(asked.status).toBe(200);
+    const streamId = asked.headers.get('switchboard-stream')!;
+    const live = await asked.text();
+    expect(live).toContain(`id: ${streamId}:1\nevent: chunk`);
+    expect(live).toMatch(/event: reply\ndata: \{"ok":true/);
+    const resume = (user?: string) =>
+      fetch(`${base}/v1/streams/${streamId}`, {
+        headers: {
+          ...(user ? { authorization: `Bearer ${token[user]}` } : {}),
+          'last-event-id': `${streamId}:1`,
+        },
+      });
+    expect((await resume()).status).toBe(401);
+    expect((await resume('bob')).status).toBe(403);
+    const mine = await resume('alice');
+    expect(mine.status).toBe(200);
+    const rest = await mine.text();
+    expect(rest).not.toContain(`id: ${streamId}:1\n`);
+    expect(rest).toContain('event: reply');
+  });
+
   it('never touch anything their identity does not allow (no permission violation in the server log)', () => {
     expect(serverViolations()).toEqual([]);
     for (const p of stack.processes()) expect(p.output()).not.toMatch(/permissions violation/i);

@@ -50,7 +50,7 @@ export function serveDirectEndpoint(opts: {
     log: opts.log,
     metrics: opts.metrics,
     inFlight: opts.inFlight,
-    handle: async (msg, { requestId, traceparent, deadline, budget: headerBudget }) => {
+    handle: async (msg, { requestId, traceparent, deadline, budget: headerBudget, streamId }) => {
       const req = decodeAskRequest(msg.data, { plainText: true });
       const caller = await identifyCaller(opts.tokens, authorizationOf(msg.headers), req.userId);
       if (req.sessionId) await checkFollowUp(opts.store, agent, req.sessionId, caller);
@@ -63,6 +63,7 @@ export function serveDirectEndpoint(opts: {
         ...(msg.reply ? { replyTo: msg.reply } : {}),
         traceparent,
         ...(deadline === undefined ? {} : { deadline }),
+        ...(streamId ? { streamId } : {}),
         ...(task.userId ? { userId: task.userId } : {}),
         ...(budget ? { budget } : {}),
       });

@@ -127,6 +127,8 @@ function recordTurn(
     ...(result.data ?? {}),
     followUp: Subjects.agentAsk(agent),
     ...(others ? { otherIntents: others } : {}),
+    // The agent asked a question back and waits for the answer (A2A: input-required; docs/a2a.md).
+    ...(result.pending && !ending ? { awaitingAnswer: true } : {}),
   };
   const text = others ? `${result.text}\n\n${otherIntentsNote(others)}` : result.text;
   const turns: Turn[] = [...(session?.turns ?? [])];

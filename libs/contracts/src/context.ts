@@ -37,6 +37,8 @@ export interface MessageContext {
    * `invalid_request` rather than run it without the limit the caller meant to set.
    */
   invalidBudget?: true;
+  /** The caller wants the answer streamed to `chunks.<streamId>` too (`Switchboard-Stream`). */
+  streamId?: string;
   /** Published again by an operator from the dead letters: the session must be checked first. */
   replay?: boolean;
 }
@@ -82,6 +84,8 @@ export function readContext(
   if (budget) ctx.budget = budget;
   else if (rawBudget) ctx.invalidBudget = true;
   if (get(HeaderNames.replay)) ctx.replay = true;
+  const streamId = get(HeaderNames.streamId);
+  if (streamId && TOKEN.test(streamId)) ctx.streamId = streamId;
   return ctx;
 }
 
@@ -94,6 +98,7 @@ export function writeContext(headers: HeaderWriter, ctx: MessageContext): void {
   if (ctx.userId) headers.set(HeaderNames.userId, ctx.userId);
   if (ctx.budget) headers.set(HeaderNames.budget, formatBudget(ctx.budget));
   if (ctx.replay) headers.set(HeaderNames.replay, '1');
+  if (ctx.streamId) headers.set(HeaderNames.streamId, ctx.streamId);
 }
 
 /** A parsed W3C `traceparent`: version 00, 32-hex trace id, 16-hex parent span id, flags. */

@@ -29,6 +29,17 @@ export const HeaderNames = {
    * fresh delivery count, so the agent must check the session before running it.
    */
   replay: 'Switchboard-Replay',
+  /**
+   * The caller wants the answer streamed too: chunks go to `chunks.<streamId>` (docs/streaming.md).
+   * A safe token the caller chose; copied onto the task like the deadline.
+   */
+  streamId: 'Switchboard-Stream',
+  /** A chunk's place in its stream, 1-based. */
+  chunkSeq: 'Switchboard-Chunk-Seq',
+  /** `true` on the last chunk of an answer. */
+  chunkFinal: 'Switchboard-Chunk-Final',
+  /** `true` on the record of the final reply, stored after the last chunk. */
+  chunkReply: 'Switchboard-Chunk-Reply',
   /** W3C trace context. */
   traceparent: 'traceparent',
   /** NATS micro error headers, set on error replies so `nats req` shows them. */

@@ -2,6 +2,7 @@ export * from './api-docs/index.js';
 export * from './ask.js';
 export * from './budget.js';
 export * from './card.js';
+export * from './chunks.js';
 export * from './codec.js';
 export * from './context.js';
 export * from './errors.js';

@@ -26,6 +26,8 @@ export const Names = {
   eventsStream: 'AGENT_EVENTS',
   /** Stream of dead-lettered tasks, `dlq.<agent>`. */
   deadLetterStream: 'AGENT_DLQ',
+  /** Stream of streamed answers, `chunks.<streamId>` (docs/streaming.md). */
+  chunksStream: 'AGENT_CHUNKS',
   /** KV bucket of sessions, keyed by session id. */
   sessionsBucket: 'sessions',
   /** KV bucket of capability cards, keyed `<agent>.<instance>`. */
@@ -75,6 +77,10 @@ export const Subjects = {
   deadLetter: (agent: string) => `dlq.${assertSafeToken(agent, 'agent')}`,
   /** Wildcard of all dead-letter subjects (stream subjects). */
   allDeadLetters: 'dlq.>',
+  /** The chunks of one streamed answer, in the `AGENT_CHUNKS` stream. */
+  chunks: (streamId: string) => `chunks.${assertSafeToken(streamId, 'stream id')}`,
+  /** Wildcard of all chunk subjects (stream subjects). */
+  allChunks: 'chunks.>',
   /** Every key of a KV bucket (the subjects its stream stores). */
   bucketKeys: (bucket: string) => `$KV.${assertSafeToken(bucket, 'bucket')}.>`,
   /** The server's advisory for a task of `agent` that used up its deliveries. */

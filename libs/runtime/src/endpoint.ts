@@ -32,6 +32,8 @@ export interface RequestContext {
    * combine with it (`tighterBudget`).
    */
   budget?: Budget;
+  /** The caller's `Switchboard-Stream`, when it wants the answer streamed: passed on to the task. */
+  streamId?: string;
   /** Carries `requestId`, `subject` and `traceId`. */
   log: Logger;
 }
@@ -101,6 +103,7 @@ export function serveEndpoint(opts: {
       traceparent: formatTraceparent(trace),
       ...(incoming.deadline === undefined ? {} : { deadline: incoming.deadline }),
       ...(incoming.budget ? { budget: incoming.budget } : {}),
+      ...(incoming.streamId ? { streamId: incoming.streamId } : {}),
       get log() {
         return log();
       },

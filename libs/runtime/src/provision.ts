@@ -54,6 +54,16 @@ export function streamConfigs(opts: ProvisionOptions = {}): (Partial<StreamConfi
       max_age: nanos(30 * DAY_MS),
       num_replicas,
     },
+    {
+      // Streamed answers (docs/streaming.md): kept an hour, long enough for a client to resume.
+      name: Names.chunksStream,
+      subjects: [Subjects.allChunks],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      duplicate_window: nanos(2 * 60 * 1000),
+      max_age: nanos(60 * 60 * 1000),
+      num_replicas,
+    },
   ];
 }
 

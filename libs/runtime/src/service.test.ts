@@ -143,6 +143,7 @@ describe('a service that provisions itself (open mode)', () => {
     const streams: string[] = [];
     for await (const s of jsm.streams.names()) streams.push(s);
     expect(streams.sort()).toEqual([
+      'AGENT_CHUNKS',
       'AGENT_DLQ',
       'AGENT_EVENTS',
       'AGENT_TASKS',

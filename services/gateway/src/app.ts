@@ -1,3 +1,5 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ClosedConnectionError,
@@ -44,6 +46,8 @@ import {
   type TokenVerifier,
 } from '@switchboard/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { natsAskTurn } from './a2a/ask.js';
+import { a2aPaths, a2aRoutes, registerA2aRoutes } from './a2a/route.js';
 import { apiDocPaths, apiDocRoutes, registerApiDocs } from './api-docs.js';
 import {
   boundedBodyParser,
@@ -54,6 +58,7 @@ import {
 } from './edge.js';
 import { mcpRoute, registerMcpRoutes } from './mcp/route.js';
 import { registerSagaRoute, sagaRoute } from './sagas.js';
+import { askStreamed, registerStreamRoute, streamRoute, wantsEventStream } from './streams.js';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
 export interface GatewayDeps {
@@ -61,6 +66,8 @@ export interface GatewayDeps {
   store: SessionStore;
   /** Guards every NATS call: timeout, bounded retry, circuit breaker. */
   natsGuard: Guard;
+  /** Reads streamed answers (`AGENT_CHUNKS`): with it `POST /v1/ask` speaks SSE and `GET /v1/streams/<id>` resumes. */
+  js?: JetStreamClient;
   metrics: Metrics;
   log: Logger;
   timeoutMs: number;
@@ -84,6 +91,8 @@ export interface GatewayDeps {
   sagas?: Pick<SagaStore, 'get'>;
   /** The agent types whose tools `POST /mcp` offers (default `DeployedAgents`; docs/mcp.md). */
   agents?: readonly string[];
+  /** The `agents` bucket: with it the A2A routes are served (cards and JSON-RPC; docs/a2a.md). */
+  agentsKv?: KV;
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
@@ -135,8 +144,16 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   // Security headers, CORS (when configured), rate limit and API keys, on the routed path.
   const guard = registerEdge(app, { ...edge, apiKeys: deps.apiKeys });
   const { metrics } = deps;
-  for (const endpoint of ['POST /v1/ask', 'GET /v1/sessions/:id', sagaRoute, mcpRoute, ...apiDocRoutes])
+  for (const endpoint of [
+    'POST /v1/ask',
+    'GET /v1/sessions/:id',
+    sagaRoute,
+    mcpRoute,
+    ...apiDocRoutes,
+    ...(deps.agentsKv ? a2aRoutes : []),
+  ])
     primeRequests(metrics, endpoint);
+  if (deps.js) primeRequests(metrics, streamRoute);
 
   app.addHook('onRequest', async (req, reply) => {
     const started = process.hrtime.bigint();
@@ -154,7 +171,13 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
-    if (!route.startsWith('/v1/') && route !== '/mcp' && !apiDocPaths.includes(route)) return;
+    if (
+      !route.startsWith('/v1/') &&
+      route !== '/mcp' &&
+      !apiDocPaths.includes(route) &&
+      !a2aPaths.includes(route)
+    )
+      return;
     const started = (req as { started?: bigint }).started ?? process.hrtime.bigint();
     const code = reply.statusCode;
     const outcome =
@@ -221,6 +244,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       // signed token: anything else (an API key) never leaves the gateway.
       const token = bearerToken(req.headers.authorization);
       if (token) h.set(HeaderNames.authorization, `Bearer ${token}`);
+      // Streamed as Server-Sent Events when asked for (docs/streaming.md).
+      if (deps.js && wantsEventStream(req)) {
+        return await askStreamed({ ...deps, js: deps.js, sendError, natsFailure }, reply, requestId, body, h);
+      }
       const msg = await deps.natsGuard
         .execute(() =>
           deps.nc.request(Subjects.ask, encodeJson(body), { timeout: deps.timeoutMs, headers: h }),
@@ -272,6 +299,15 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   if (deps.sagas) registerSagaRoute(app, { ...deps, sagas: deps.sagas, sendError, natsFailure });
   registerMcpRoutes(app, { ...deps, agents: deps.agents ?? DeployedAgents, sendError });
   registerApiDocs(app);
+  if (deps.js) registerStreamRoute(app, { ...deps, js: deps.js, sendError, natsFailure });
+  if (deps.agentsKv)
+    registerA2aRoutes(app, {
+      agentsKv: deps.agentsKv,
+      agents: deps.agents ?? DeployedAgents,
+      ask: natsAskTurn({ ...deps, natsFailure }),
+      tokens: deps.tokens,
+      sendError,
+    });
 
   if (deps.opsRoutes !== false)
     registerOpsRoutes(app, {

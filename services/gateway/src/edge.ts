@@ -42,10 +42,12 @@ export interface EdgeOptions {
   corsOrigins: readonly string[];
 }
 
-/** True for the API's routes (matched route pattern, not the raw target): `/v1/...` and `/mcp`. */
+/** True for the API's routes (matched route pattern, not the raw target): `/v1/...`, `/mcp` and A2A's JSON-RPC. */
 export function isApiRoute(req: FastifyRequest): boolean {
   const route = req.routeOptions.url;
-  return route?.startsWith('/v1/') === true || route === '/mcp';
+  return (
+    route?.startsWith('/v1/') === true || route === '/mcp' || route === '/a2a' || route === '/a2a/:agent'
+  );
 }
 
 /** The Fastify server options of the edge: timeouts and the answer to a broken or slow request. */

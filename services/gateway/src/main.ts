@@ -39,8 +39,10 @@ const natsGuard = createGuard(
 );
 const app = buildGateway({
   nc: rt.nc,
+  js: rt.js,
   store: createSessionStore(rt.buckets.sessions),
   sagas: createSagaStore(rt.buckets.sagas),
+  agentsKv: rt.buckets.agents,
   natsGuard,
   metrics: rt.metrics,
   log,

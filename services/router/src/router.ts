@@ -137,6 +137,8 @@ export function createRouteHandler(deps: RouterDeps) {
           // Only a caller that waits has a reply subject and a deadline; a queued task has neither.
           ...(live && msg.reply ? { replyTo: msg.reply } : {}),
           ...(live && ctx.deadline !== undefined ? { deadline: ctx.deadline } : {}),
+          // A caller that waits may want the answer streamed too (docs/streaming.md).
+          ...(live && ctx.streamId ? { streamId: ctx.streamId } : {}),
           traceparent: ctx.traceparent,
           ...(task.userId ? { userId: task.userId } : {}),
           // The budget travels with every task, queued or not: whoever runs the turn spends from it.

@@ -34,6 +34,7 @@ import type { Engine } from '../engine.js';
 import { sendReply } from '../replies.js';
 import { publishEvents } from '../task-events.js';
 import { processTurn, type TurnOutcome } from '../turn.js';
+import { publishChunks } from './chunks.js';
 import {
   type Decision,
   decide,
@@ -269,6 +270,11 @@ class Worker implements TaskWorker {
       const outcome = await this.turn(r, r.ctx.userId ? { ...task, userId: r.ctx.userId } : task, mlog);
       const publish = () => publishEvents(this.opts.js, this.opts.agent, task, outcome);
       await (this.opts.jetstream ? this.opts.jetstream.execute(publish) : publish());
+      // Streamed too when the caller asked (docs/streaming.md), stored before the reply goes out; a
+      // failure costs the stream only: the caller still gets the reply.
+      await publishChunks(this.opts.js, r.ctx, task, outcome.reply).catch((err: unknown) =>
+        mlog().warn({ err }, 'answer not streamed'),
+      );
       const ended = outcome.reply.status === 'ended';
       return { result: { kind: 'answered', duplicate: outcome.duplicate, ended }, outcome };
     } catch (err) {

@@ -15,7 +15,14 @@ const schemaRef = (name: string) => ref(`#/components/schemas/${name}`);
 const queue = (name: string) => ({ nats: { queue: name, bindingVersion: '0.1.0' } });
 
 /** The context headers a request carries (`readContext`), and those a task carries on top. */
-const requestHeaders: HeaderKey[] = ['requestId', 'traceparent', 'deadline', 'budget', 'authorization'];
+const requestHeaders: HeaderKey[] = [
+  'requestId',
+  'traceparent',
+  'deadline',
+  'budget',
+  'authorization',
+  'streamId',
+];
 const taskHeaders: HeaderKey[] = [
   'msgId',
   'requestId',
@@ -25,6 +32,7 @@ const taskHeaders: HeaderKey[] = [
   'userId',
   'budget',
   'replay',
+  'streamId',
 ];
 const replyHeaders: HeaderKey[] = ['requestId', 'microError', 'microErrorCode'];
 
@@ -107,6 +115,15 @@ function messages(): Json {
       ),
       'A task that could not be done, with its original headers and payload and why. Replay: `npm run dlq -- replay`.',
     ),
+    chunk: {
+      name: 'Chunk',
+      title: 'Chunk of a streamed answer',
+      summary:
+        'One piece of an answer in order (`Switchboard-Chunk-Seq`, the last with `Switchboard-Chunk-Final`), the text as the payload; then the record of the reply (`Switchboard-Chunk-Reply`), the reply JSON as the payload. docs/streaming.md.',
+      contentType: 'text/plain',
+      headers: headersOf(['msgId', 'chunkSeq', 'chunkFinal', 'chunkReply', 'userId']),
+      payload: { type: 'string' },
+    },
     event: message(
       'Event',
       'Event',
@@ -225,6 +242,14 @@ function channels(): Json {
       },
       'x-nats-subjects': [Subjects.allEvents],
       messages: msgRefs('event', ...events),
+    },
+    chunks: {
+      address: 'chunks.{streamId}',
+      title: 'Streamed answers',
+      description: `The chunks of one answer a caller asked to stream (\`Switchboard-Stream\`), in the stream \`${Names.chunksStream}\` (subjects \`${Subjects.allChunks}\`, kept an hour). \`Nats-Msg-Id\` is \`<taskId>.<seq>\` (\`<taskId>.reply\` for the reply record).`,
+      parameters: { streamId: { description: 'The id the caller chose (16 to 64 of `[A-Za-z0-9_-]`).' } },
+      'x-nats-subjects': [Subjects.allChunks],
+      messages: msgRefs('chunk'),
     },
     deadLetter: {
       address: 'dlq.{agent}',
@@ -365,6 +390,21 @@ function operations(): Json {
       title: "An agent's watcher dead-letters a task that used up its deliveries",
       channel: chan('maxDeliveries'),
       messages: chanMsgs('maxDeliveries', 'maxDeliveries'),
+    },
+    agentPublishChunks: {
+      action: 'send',
+      title: 'An agent streams an answer in chunks, then records the reply',
+      description: 'Before it replies, when the task carries `Switchboard-Stream`.',
+      channel: chan('chunks'),
+      messages: chanMsgs('chunks', 'chunk'),
+    },
+    gatewayReadChunks: {
+      action: 'receive',
+      title: 'The gateway relays a streamed answer as Server-Sent Events, or resumes it',
+      description:
+        'Through an ordered consumer on the one subject (`POST /v1/ask` with SSE, `GET /v1/streams/<id>`).',
+      channel: chan('chunks'),
+      messages: chanMsgs('chunks', 'chunk'),
     },
     agentPublishEvent: {
       action: 'send',

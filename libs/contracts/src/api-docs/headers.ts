@@ -57,6 +57,20 @@ const headerContracts: Partial<Record<keyof typeof HeaderNames, z.ZodType>> = {
     .describe(
       'Set (to `1`) on a task published again by an operator from the dead letters: the agent checks the session before running it.',
     ),
+  streamId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe(
+      'The caller wants the answer streamed too, to `chunks.<streamId>` (docs/streaming.md); copied onto the task. The reply is unchanged.',
+    ),
+  chunkSeq: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/)
+    .describe("A chunk's place in its streamed answer, 1-based."),
+  chunkFinal: z.literal('true').describe('On the last chunk of a streamed answer.'),
+  chunkReply: z
+    .literal('true')
+    .describe('On the record of the reply, stored after the last chunk (its payload is the reply JSON).'),
   traceparent: z
     .string()
     .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)

@@ -120,8 +120,20 @@ describe('the identity table', () => {
       Subjects.ask,
       JsApi.keyGet(Names.sessionsBucket),
       JsApi.keyGet(Names.sagasBucket),
+      // SSE and resume of streamed answers (docs/streaming.md): ordered consumers on AGENT_CHUNKS
+      `$JS.API.CONSUMER.CREATE.${Names.chunksStream}.*.${Subjects.allChunks}`,
+      `$JS.API.CONSUMER.CREATE.${Names.chunksStream}.*`,
+      `$JS.API.CONSUMER.MSG.NEXT.${Names.chunksStream}.*`,
+      `$JS.API.CONSUMER.INFO.${Names.chunksStream}.*`,
+      `$JS.API.CONSUMER.DELETE.${Names.chunksStream}.*`,
       // POST /mcp: the agents' tools (docs/mcp.md)
       ...DeployedAgents.map((a) => Subjects.agentTools(a)),
+      // A2A (docs/a2a.md): POST /a2a/<agent>, and the capability cards the agent cards are made from
+      ...DeployedAgents.map((a) => Subjects.agentAsk(a)),
+      `$JS.API.CONSUMER.CREATE.KV_agents.*.$KV.agents.>`,
+      '$JS.API.CONSUMER.INFO.KV_agents.*',
+      '$JS.API.CONSUMER.DELETE.KV_agents.*',
+      '$JS.FC.KV_agents.>',
     ]);
   });
 

@@ -149,6 +149,20 @@ function inboxOf(identity: string): Allow {
   return { subject: `${Subjects.identityInbox(identity)}.>`, why: 'its own reply inboxes' };
 }
 
+/** Streamed answers read back (SSE, resume): ordered consumers on `AGENT_CHUNKS`, created, followed, deleted. */
+function chunkReadsOf(): Allow[] {
+  const stream = Names.chunksStream;
+  const why = 'relays and resumes streamed answers (docs/streaming.md)';
+  return [
+    { subject: JsApi.streamInfo(stream), why },
+    { subject: `$JS.API.CONSUMER.CREATE.${stream}.*.${Subjects.allChunks}`, why },
+    { subject: `$JS.API.CONSUMER.CREATE.${stream}.*`, why },
+    { subject: `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, why },
+    { subject: `$JS.API.CONSUMER.INFO.${stream}.*`, why },
+    { subject: `$JS.API.CONSUMER.DELETE.${stream}.*`, why },
+  ];
+}
+
 /** A KV watch on `bucket`: ordered consumers created, followed and deleted. */
 function watchOf(bucket: string): Allow[] {
   const why = `watches the bucket ${bucket}`;
@@ -200,6 +214,7 @@ function agentServiceIdentity(agent: string): Identity {
       { subject: Subjects.task(agent), why: 'direct requests become its own tasks' },
       { subject: `events.${agent}.>`, why: 'its domain events' },
       { subject: Subjects.deadLetter(agent), why: 'its dead letters' },
+      { subject: Subjects.allChunks, why: 'streams answers to chunks.<streamId> (docs/streaming.md)' },
       { subject: Subjects.bucketKeys(Names.sessionsBucket), why: 'writes the turns of its sessions' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'reads a session by its id' },
       { subject: `$KV.${Names.agentsBucket}.${agent}.>`, why: 'its own capability cards' },
@@ -249,9 +264,15 @@ function gatewayIdentity(agents: readonly string[]): Identity {
       { subject: Subjects.ask, why: 'POST /v1/ask' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'GET /v1/sessions/<id>' },
       { subject: JsApi.keyGet(Names.sagasBucket), why: 'GET /v1/sagas/<id>' },
+      ...chunkReadsOf(),
       ...agents.map((a) => ({
         subject: Subjects.agentTools(a),
         why: `POST /mcp: lists and calls ${a}'s tools`,
+      })),
+      ...agents.map((a) => ({ subject: Subjects.agentAsk(a), why: `POST /a2a/${a}: A2A messages to ${a}` })),
+      ...watchOf(Names.agentsBucket).map((allow) => ({
+        ...allow,
+        why: 'A2A agent cards: lists the capability cards',
       })),
     ],
     subscribe: [...discoveryOf(name), inboxOf(name)],
