@@ -40,6 +40,7 @@ describe('which service checks what', () => {
       'stream AGENT_TASKS',
       'stream AGENT_EVENTS',
       'stream AGENT_DLQ',
+      'stream AGENT_CHUNKS',
       'bucket sessions',
       'bucket agents',
       'bucket sagas',
@@ -48,6 +49,7 @@ describe('which service checks what', () => {
       'bucket hr_data',
     ]);
     expect(serviceDependencies('gateway').map(describeDependency)).toEqual([
+      'stream AGENT_CHUNKS',
       'bucket sessions',
       'bucket sagas',
     ]);

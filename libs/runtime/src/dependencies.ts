@@ -34,7 +34,7 @@ const bucket = (name: string): Dependency => ({ kind: 'bucket', name });
  * `$JS.API.CONSUMER.INFO.<stream>.<consumer>`, so its identity needs those.
  */
 export const ServiceDependencies: Readonly<Record<'gateway' | 'router' | 'agent', readonly Dependency[]>> = {
-  gateway: [bucket(Names.sessionsBucket), bucket(Names.sagasBucket)],
+  gateway: [stream(Names.chunksStream), bucket(Names.sessionsBucket), bucket(Names.sagasBucket)],
   router: [
     stream(Names.tasksStream),
     bucket(Names.sessionsBucket),
@@ -45,6 +45,7 @@ export const ServiceDependencies: Readonly<Record<'gateway' | 'router' | 'agent'
     stream(Names.tasksStream),
     stream(Names.eventsStream),
     stream(Names.deadLetterStream),
+    stream(Names.chunksStream),
     bucket(Names.sessionsBucket),
     bucket(Names.agentsBucket),
     bucket(Names.sagasBucket),

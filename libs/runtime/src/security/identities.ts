@@ -81,7 +81,7 @@ export function agentIdentity(agent: string): string {
   return `${agent}-agent`;
 }
 
-const allStreams = [Names.tasksStream, Names.eventsStream, Names.deadLetterStream];
+const allStreams = [Names.tasksStream, Names.eventsStream, Names.deadLetterStream, Names.chunksStream];
 const sharedBuckets = [Names.sessionsBucket, Names.agentsBucket, Names.sagasBucket, Names.approvalsBucket];
 
 /** The durable consumers on `AGENT_EVENTS` through which `agent` reacts to other agents' events. */
