@@ -4,15 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
+  DeployedAgents,
   loadConfig,
   NatsSecurityEnv,
   natsSecurityOptions,
+  provisionAll,
   type SecureInitResult,
   secureInit,
 } from '@switchboard/runtime';
 import { type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
+import { allServices, type ServiceName, Stack } from '../e2e/harness.js';
 
 /** A permission violation the server reported to one connection. */
 export interface Violation {
@@ -96,6 +100,45 @@ export async function startSecureNats(): Promise<SecureNats> {
     return new SecureNats(dir, init, server);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The whole system on a secure server: what {@link startSecureStack} started. */
+export interface SecureStack {
+  secure: SecureNats;
+  stack: Stack;
+  /** The `admin` identity's connection (it provisioned the streams and buckets). */
+  admin: IdentityConnection;
+  /** The demo tokens by user (`alice`, `bob`, `carol`). */
+  tokens: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A secure server, provisioned as `admin` (the services only check their streams and buckets), and
+ * the four services, each as its own identity with `extraEnv(service)` added to its environment.
+ */
+export async function startSecureStack(
+  extraEnv: (service: ServiceName) => Record<string, string> = () => ({}),
+): Promise<SecureStack> {
+  const secure = await startSecureNats();
+  const stack = new Stack(secure.server);
+  const stop = async () => {
+    await stack.stop();
+    await secure.stop();
+  };
+  try {
+    const tokens: Record<string, string> = {};
+    for (const [user, file] of Object.entries(secure.init.tokens.tokenFiles)) {
+      tokens[user] = readFileSync(file, 'utf8').trim();
+    }
+    const admin = await secure.connectAs('admin');
+    await provisionAll(admin.nc, await jetstreamManager(admin.nc), { agents: DeployedAgents });
+    await Promise.all(allServices.map((s) => stack.start(s, { ...secure.env(s), ...extraEnv(s) })));
+    return { secure, stack, admin, tokens, stop };
+  } catch (err) {
+    await stop();
     throw err;
   }
 }

@@ -2,35 +2,25 @@
 // inbox prefix, tokens checked): the router collects the parts' answers on its own inboxes
 // (`_INBOX.router.>`) with no permission violation, the combined session belongs to the caller, and
 // another user can neither follow it up nor read it.
-import { readFileSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { DeployedAgents, provisionAll } from '@switchboard/runtime';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { allServices, type OkReply, type Reply, Stack } from '../e2e/harness.js';
-import { type IdentityConnection, type SecureNats, startSecureNats } from '../security/harness.js';
+import type { OkReply, Reply, Stack } from '../e2e/harness.js';
+import { type IdentityConnection, type SecureStack, startSecureStack } from '../security/harness.js';
 
-let secure: SecureNats;
+let secure: SecureStack;
 let stack: Stack;
 let alice: IdentityConnection;
 let bob: IdentityConnection;
-const token: Record<string, string> = {};
+let token: Record<string, string>;
 
 beforeAll(async () => {
-  secure = await startSecureNats();
-  for (const [user, file] of Object.entries(secure.init.tokens.tokenFiles)) {
-    token[user] = readFileSync(file, 'utf8').trim();
-  }
-  const admin = await secure.connectAs('admin');
-  await provisionAll(admin.nc, await jetstreamManager(admin.nc), { agents: DeployedAgents });
-  stack = new Stack(secure.server);
-  await Promise.all(allServices.map((s) => stack.start(s, secure.env(s))));
-  alice = await secure.connectAs('client-alice');
-  bob = await secure.connectAs('client-bob');
+  secure = await startSecureStack();
+  ({ stack, tokens: token } = secure);
+  alice = await secure.secure.connectAs('client-alice');
+  bob = await secure.secure.connectAs('client-bob');
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
   await secure?.stop();
 }, 60_000);
 
@@ -84,7 +74,7 @@ it('gathers both parts as the router identity and keeps the combined session to 
   expect(overHttp.status).toBe(200);
   expect(await overHttp.json()).toMatchObject({ ok: true, agent: null, data: { partial: false } });
 
-  const violations = secure.server
+  const violations = secure.secure.server
     .output()
     .split('\n')
     .filter((l) => /(Publish|Subscription) Violation|Permissions Violation/i.test(l));

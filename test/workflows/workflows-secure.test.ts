@@ -2,37 +2,28 @@
 // (nkeys, TLS, tokens, admin provisioning, the four services as their own identities). Each user
 // connects as `client-<user>` with their own token: who decides an approval and who reads a saga is
 // the token's subject, never what a request's body or text says. No permission violation anywhere.
-import { readFileSync } from 'node:fs';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { DeployedAgents, provisionAll } from '@switchboard/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allServices, type OkReply, type Reply, Stack, waitFor } from '../e2e/harness.js';
-import { type IdentityConnection, type SecureNats, startSecureNats } from '../security/harness.js';
+import { type OkReply, type Reply, type Stack, waitFor } from '../e2e/harness.js';
+import { type IdentityConnection, type SecureStack, startSecureStack } from '../security/harness.js';
 import { aliceLeave, approval } from './approval-support.js';
 
-let secure: SecureNats;
+let secure: SecureStack;
 let stack: Stack;
 let admin: IdentityConnection;
 const users = ['alice', 'bob', 'carol'] as const;
 type User = (typeof users)[number];
 const client = {} as Record<User, IdentityConnection>;
-const token = {} as Record<User, string>;
+let token: Record<User, string>;
 
 beforeAll(async () => {
-  secure = await startSecureNats();
-  for (const [user, file] of Object.entries(secure.init.tokens.tokenFiles)) {
-    token[user as User] = readFileSync(file, 'utf8').trim();
-  }
-  admin = await secure.connectAs('admin');
-  await provisionAll(admin.nc, await jetstreamManager(admin.nc), { agents: DeployedAgents });
-  stack = new Stack(secure.server);
-  await Promise.all(allServices.map((s) => stack.start(s, { ...secure.env(s), APPROVAL_SWEEP_MS: '1000' })));
-  for (const u of users) client[u] = await secure.connectAs(`client-${u}`);
+  secure = await startSecureStack(() => ({ APPROVAL_SWEEP_MS: '1000' }));
+  ({ stack, admin } = secure);
+  token = secure.tokens as Record<User, string>;
+  for (const u of users) client[u] = await secure.secure.connectAs(`client-${u}`);
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
   await secure?.stop();
 }, 60_000);
 
@@ -77,7 +68,7 @@ function http(path: string, user: User): Promise<Response> {
 
 /** Permission violations the server logged (`Publish Violation - Nkey ...`). */
 function serverViolations(): string[] {
-  return secure.server
+  return secure.secure.server
     .output()
     .split('\n')
     .filter((l) => /(Publish|Subscription) Violation|Permissions Violation/i.test(l));
