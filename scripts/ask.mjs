@@ -2,10 +2,10 @@
 // Sends one request the way `nats req agents.ask 'text'` does and prints the JSON reply. `--token`
 // names a token file (`npm run secure:init` writes `<dir>/alice.token`, ...): it is sent as
 // `Authorization: Bearer <token>`, which the services require once they have the token public key.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect, headers } from '@nats-io/transport-node';
 import { natsSecurity } from './lib/nats-security.mjs';
+import { readTokenFile } from './lib/token-file.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,15 +26,7 @@ if (!text) {
   );
   process.exit(2);
 }
-let token;
-if (values.token) {
-  try {
-    token = readFileSync(values.token, 'utf8').trim();
-  } catch (err) {
-    process.stderr.write(`cannot read the token file ${values.token} (${err.code ?? err.message})\n`);
-    process.exit(2);
-  }
-}
+const token = readTokenFile(values.token);
 const subject = values.agent ? `agents.${values.agent}.ask` : 'agents.ask';
 const payload =
   values.session || values.user

@@ -4,9 +4,9 @@
 // gateway's Server-Sent Events; over NATS (`--nats`) it arrives as one reply. The session id of the
 // first reply is kept for the follow-ups; `END` ends the session, `/agents` lists the agents,
 // `/quit` or Ctrl-D exits.
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, styleText } from 'node:util';
+import { readTokenFile } from './lib/token-file.mjs';
 
 const USAGE =
   'usage: npm run chat -- [--url http://127.0.0.1:8080 | --nats [--server nats://127.0.0.1:4222] [--agent hr]] [--user alice] [--token FILE]\n';
@@ -44,15 +44,7 @@ const paint = (style, text) => (useColour ? styleText(style, text) : text);
 const out = (s) => process.stdout.write(s);
 const timeoutMs = Number(values.timeout);
 
-let token;
-if (values.token) {
-  try {
-    token = readFileSync(values.token, 'utf8').trim();
-  } catch (err) {
-    process.stderr.write(`cannot read the token file ${values.token} (${err.code ?? err.message})\n`);
-    process.exit(2);
-  }
-}
+const token = readTokenFile(values.token);
 
 /** A few frames on a timer while nothing has arrived yet; only on a terminal. */
 function spinner() {
