@@ -4,8 +4,10 @@
 // libs/runtime/src/micro/schema/ with their source URL); the router's and the agents' counters
 // follow real requests. Then, on a server running the generated permissions, who may ask and who
 // may answer.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { createLogger, type MicroVerb, startMicroResponder } from '@switchboard/runtime';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -13,7 +15,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityConnection, SecureNats } from '../security/harness.js';
 import { startSecureNats } from '../security/harness.js';
-import { allServices, asError, ask, asOk, repoRoot, useStack, waitFor } from './harness.js';
+import { allServices, asError, ask, asOk, cleanEnv, repoRoot, useStack, waitFor } from './harness.js';
 
 const log = createLogger({ service: 'micro-test', level: 'silent' });
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -37,6 +39,30 @@ interface EndpointStats {
   last_error: string;
   processing_time: number;
   average_processing_time: number;
+}
+
+/** `npm run micro -- <args>` (scripts/micro.mjs): its exit code, stdout and stderr. */
+async function microScript(args: string[], env: Record<string, string> = {}) {
+  return promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'micro.mjs'), ...args], {
+    env: cleanEnv(env),
+    timeout: 20_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    }),
+  );
+}
+
+/** The rows of a table printed by scripts/micro.mjs, as arrays of cells (header and rule dropped). */
+function rows(stdout: string): string[][] {
+  return stdout
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(/ {2,}/));
 }
 
 /** Parses a reply and checks it against its verb's schema. */
@@ -165,6 +191,41 @@ describe('nats micro discovery of the running services', () => {
     const [stats] = await collect(nc, 'STATS', '.router', 1);
     expect(Date.parse(String(stats!.started))).toBeLessThanOrEqual(Date.now());
   });
+
+  it('npm run micro -- ls|ping|info|stats shows what nats micro shows, from the same replies', async () => {
+    const server = stack.current.nats.url;
+    const ls = await microScript(['ls', '--server', server]);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout.split('\n')[0]).toMatch(/^Name +Version +ID +Description$/);
+    expect(rows(ls.stdout).map((r) => r[0])).toEqual([...allServices].sort());
+    const ping = await microScript(['ping', 'router', '--server', server]);
+    expect(rows(ping.stdout)).toEqual([
+      ['router', '0.1.0', expect.stringMatching(/^e2e-router-\d+$/), expect.stringMatching(/ms$/)],
+    ]);
+    const info = await microScript(['info', 'hr-agent', '--server', server]);
+    expect(info.stdout).toMatch(/^ask +agents\.hr\.ask +agent-hr$/m);
+    expect(info.stdout).toMatch(/^tasks +tasks\.hr *$/m);
+
+    asOk(await ask(nc, 'agents.ask', { text: 'how many vacation days do I have?', userId: 'alice' }));
+    const hrTasks = endpoint(await one(nc, 'STATS', 'hr-agent'), 'tasks').num_requests;
+    const stats = await microScript(['stats', 'hr-agent', '--server', server]);
+    const tasksRow = rows(stats.stdout).find((r) => r[2] === 'tasks');
+    expect(tasksRow?.slice(0, 1)).toEqual(['hr-agent']);
+    expect(Number(tasksRow?.[3])).toBe(hrTasks);
+    const json = await microScript(['stats', 'router', '--json', '--server', server]);
+    const parsed = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Reply);
+    expect(parsed).toHaveLength(1);
+    expect(schemas.STATS(parsed[0])).toBe(true);
+
+    const none = await microScript(['stats', 'billing', '--server', server]);
+    expect(none).toMatchObject({ code: 1, stderr: 'no service answered $SRV.STATS.billing\n' });
+    const bad = await microScript(['stats', 'hr.agent', '--server', server]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^usage: npm run micro/);
+  });
 });
 
 describe('nats micro with the generated permissions', () => {
@@ -198,6 +259,16 @@ describe('nats micro with the generated permissions', () => {
     const pings = await collect(nc, 'PING', '', services.length);
     expect(pings.map((r) => r.name).sort()).toEqual([...services].sort());
     for (const name of services) expect((await one(nc, 'STATS', name, `${name}-1`)).name).toBe(name);
+  });
+
+  it('npm run micro works as admin (--env admin.env) and finds nothing as a client', async () => {
+    const envFile = (identity: string) => secure.init.identities[identity]!.envFile;
+    const asAdmin = await microScript(['ls', '--env', envFile('admin'), '--server', secure.url]);
+    expect(asAdmin.code, asAdmin.stderr).toBe(0);
+    expect(rows(asAdmin.stdout).map((r) => [r[0], r[2]])).toEqual(services.sort().map((n) => [n, `${n}-1`]));
+    const asClient = await microScript(['ls', '--env', envFile('client'), '--server', secure.url]);
+    expect(asClient.code).toBe(1);
+    expect(asClient.stdout).toBe('');
   });
 
   it('refuses $SRV requests from clients: discovery is for the operator', async () => {
