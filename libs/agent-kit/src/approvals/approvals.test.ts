@@ -319,9 +319,17 @@ describe('approvals in the bucket (real nats-server)', () => {
   });
 
   it('withdraws a pending approval when the employee cancels: nothing left to decide', async () => {
-    const d = desk();
+    const metrics = createMetrics('test');
+    const d = desk({ metrics });
     const { record } = await d.open(await ask());
     expect(await withdrawApproval(d, record.approvalId, 'alice')).toBe(true);
+    // Withdrawn twice (a redelivered cancel): one end of the flow, counted once.
+    expect(await withdrawApproval(d, record.approvalId, 'alice')).toBe(true);
+    expect(await started(metrics, 'withdrawn')).toBe(1);
+    const durations = (await metrics.workflowDuration.get()).values.filter(
+      (v) => v.labels.outcome === 'withdrawn' && v.metricName?.endsWith('_count'),
+    );
+    expect(durations.map((v) => v.value)).toEqual([1]);
     const out = await decideApproval(d, {
       approvalId: record.approvalId,
       userId: 'bob',

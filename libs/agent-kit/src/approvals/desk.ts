@@ -123,6 +123,7 @@ export async function amendApproval(
 
 /** The employee withdrew a pending request (cancelled it): nothing is left to decide or apply. */
 export async function withdrawApproval(desk: ApprovalDesk, approvalId: string, by: string): Promise<boolean> {
+  let ended: ApprovalRecord | undefined;
   const out = await desk.store.change(approvalId, (r) => {
     if (r.status !== 'pending') return { result: r.status === 'withdrawn' };
     const at = desk.now().toISOString();
@@ -134,7 +135,14 @@ export async function withdrawApproval(desk: ApprovalDesk, approvalId: string, b
       applied: true,
       appliedAt: at,
     };
+    ended = next;
     return { next, result: true };
   });
+  // A withdrawal ends the flow as surely as a decision does: counted once, by the write that made it.
+  if (out?.written && ended) {
+    const seconds = (Date.parse(ended.decidedAt ?? '') - Date.parse(ended.createdAt)) / 1000;
+    desk.metrics?.workflows.inc({ flow: 'approval', outcome: 'withdrawn' });
+    desk.metrics?.workflowDuration.observe({ flow: 'approval', outcome: 'withdrawn' }, Math.max(0, seconds));
+  }
   return out?.result ?? false;
 }
