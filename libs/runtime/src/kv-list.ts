@@ -11,9 +11,9 @@ import { Bucket, type KV, type KvEntry } from '@nats-io/kv';
  * a key twice.
  *
  * Here the listing reads the number of last values the server counted when it created the consumer
- * (`num_pending` of its creation reply) and ends after that many messages: a value replaced while
- * listing is replaced by a write to the same key, which is delivered in its place, so the count is
- * always reached. It ends at once when nothing matches, and earlier when a message says nothing is
+ * (`num_pending` of its creation reply) and ends once it has seen that many keys: a value replaced
+ * while listing is replaced by a write to the same key, which is delivered in its place, so the count
+ * is always reached (keys, not messages: a key delivered and then rewritten comes twice). It ends at once when nothing matches, and earlier when a message says nothing is
  * pending. The consumer's heartbeat ends it only if messages vanished without a replacement (a
  * whole-bucket purge while listing). The result is the bucket as of the call or a little later,
  * each key once.
@@ -43,7 +43,11 @@ async function collect(kv: KV, filter: string, headersOnly: boolean): Promise<Fo
     await oc.delete().catch(() => undefined);
     return found;
   }
-  let received = 0;
+  // Keys seen, not messages: a key delivered, then rewritten while listing, is delivered again,
+  // and counting that twice ended the listing before a later key's replacement came.
+  const seen = new Set<string>();
+  // Once a key came twice, "0 pending" can come before a rewritten key's new value: only the count ends it then.
+  let rewritten = false;
   let over = false;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => {
@@ -58,8 +62,9 @@ async function collect(kv: KV, filter: string, headersOnly: boolean): Promise<Fo
       const e = b.jmToWatchEntry(m, false);
       if (e.operation === 'PUT') found.set(e.key, e);
       else found.delete(e.key);
-      received++;
-      if (received >= expected || m.info.pending === 0) finish();
+      if (seen.has(e.key)) rewritten = true;
+      seen.add(e.key);
+      if (seen.size >= expected || (m.info.pending === 0 && !rewritten)) finish();
     },
   });
   void iter.closed().then(finish, finish);
