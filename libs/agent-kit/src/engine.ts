@@ -37,6 +37,18 @@ export interface EngineResult {
   events?: DomainEvent[];
 }
 
+/**
+ * Where an engine may hand the text of its answer while it is being written, when the caller asked
+ * for the answer streamed (docs/streaming.md). Optional for an engine: what it does not write is
+ * streamed from the final text after the turn.
+ */
+export interface ChunkSink {
+  /** More text of the answer, as it comes (a token delta). */
+  write(text: string): void;
+  /** What was written so far is void: the answer starts again (a retry, a new tool round). */
+  restart(): void;
+}
+
 /** What an engine gets besides the input. */
 export interface EngineContext {
   log: Logger;
@@ -44,6 +56,8 @@ export interface EngineContext {
   signal: AbortSignal;
   /** The request's context (request id, trace, deadline, user), when the turn came from a task. */
   message?: MessageContext;
+  /** Present when the caller asked for the answer streamed: where its text may go as it comes. */
+  chunks?: ChunkSink | undefined;
 }
 
 /**

@@ -69,6 +69,8 @@ export async function processTurn(
   const done = answeredBefore(agent, task, stored);
   if (done) return done;
   const ending = END.test(task.text);
+  // A rerun after a session conflict answers again: what the earlier run streamed is void.
+  ctx.chunks?.restart();
   const result: EngineResult = ending
     ? { text: 'Session ended. Thank you!' }
     : await deps.engine.respond(engineInput(task, stored), ctx);

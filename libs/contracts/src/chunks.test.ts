@@ -36,6 +36,27 @@ describe('splitIntoChunks', () => {
     ]);
   });
 
+  it('does not end a sentence at an abbreviation (incl., e.g., i.e., approx., no. 5)', () => {
+    const text =
+      'Prices incl. VAT apply. Use a form, e.g. the HR one. That is, i.e. today. It takes approx. 3 days. Ask for form No. 5 now! The answer is no. Next.';
+    const chunks = splitIntoChunks(text);
+    expect(chunks).toEqual([
+      'Prices incl. VAT apply. ',
+      'Use a form, e.g. the HR one. ',
+      'That is, i.e. today. ',
+      'It takes approx. 3 days. ',
+      'Ask for form No. 5 now! ',
+      'The answer is no. ',
+      'Next.',
+    ]);
+    expect(chunks.join('')).toBe(text);
+    // A word that merely ends like one ("casino.", "piano.") still ends its sentence.
+    expect(splitIntoChunks('We met at the casino. Then left.')).toEqual([
+      'We met at the casino. ',
+      'Then left.',
+    ]);
+  });
+
   it('gives one chunk for text without a sentence end, and one empty chunk for empty text', () => {
     expect(splitIntoChunks('a.b.c')).toEqual(['a.b.c']);
     expect(splitIntoChunks('')).toEqual(['']);
@@ -57,6 +78,16 @@ describe('chunk codec', () => {
     const mid = headers();
     writeChunkHeaders(mid, { seq: 1, final: false });
     expect(readChunkMessage(mid, data)).toEqual({ kind: 'chunk', seq: 1, final: false, text: 'Done.' });
+    const again = headers();
+    writeChunkHeaders(again, { seq: 7, final: false, restart: true });
+    expect(again.get('Switchboard-Chunk-Restart')).toBe('true');
+    expect(readChunkMessage(again, data)).toEqual({
+      kind: 'chunk',
+      seq: 7,
+      final: false,
+      restart: true,
+      text: 'Done.',
+    });
     const r = headers();
     writeReplyHeaders(r, 'bob');
     expect(readChunkMessage(r, data)).toEqual({ kind: 'reply', data, userId: 'bob' });

@@ -12,6 +12,11 @@ export interface Chunk {
   seq: number;
   final: boolean;
   text: string;
+  /**
+   * The text streamed before this chunk is void: the answer starts again here (a retried LLM call,
+   * a new tool round, a fallback answer, a redelivered task). Absent on most chunks.
+   */
+  restart?: boolean;
   /** The user the answer is for, when the request had one (a stream is shown only to that user). */
   userId?: string;
 }
@@ -33,13 +38,28 @@ interface Headers {
   set(name: string, value: string): void;
 }
 
+/** `Switchboard-Chunk-Restart: true` on a chunk: the answer starts again with it ({@link Chunk.restart}). */
+export const chunkRestartHeader = HeaderNames.chunkRestart;
+
 /**
- * Splits an answer into chunks at line ends and sentence ends (`.`, `!`, `?` followed by space),
- * keeping every character: joining the chunks gives the text back. Empty text is one empty chunk.
+ * Periods that end no sentence: after an abbreviation ("incl. tax", "e.g. this", "approx. 3"), and
+ * "no." before a number ("no. 5"); matched case-blind, as lookbehinds so the period stays in the body.
+ */
+const ABBREVIATION = String.raw`(?<=(?:^|[^\p{L}.])(?:incl|e\.g|i\.e|approx|vs|cf|ca|resp|dept|mr|mrs|ms|dr))\.|(?<=(?:^|[^\p{L}.])nos?)\.(?=\s*\d)`;
+
+/** Text up to a sentence end (punctuation before a space or the end) or a line end, with it. */
+const SENTENCE = new RegExp(
+  String.raw`(?:${ABBREVIATION}|[^\n.!?]|[.!?](?![\s.!?]|$))*(?:[.!?]+[^\S\n]*\n*|\n+|$)`,
+  'giu',
+);
+
+/**
+ * Splits an answer into chunks at line ends and sentence ends (`.`, `!`, `?` followed by space, not
+ * the period of an abbreviation such as "incl." or "e.g."), keeping every character: joining the
+ * chunks gives the text back. Empty text is one empty chunk.
  */
 export function splitIntoChunks(text: string): string[] {
-  // Text up to a sentence end (punctuation before a space or the end) or a line end, with it.
-  const parts = text.match(/(?:[^\n.!?]|[.!?](?![\s.!?]|$))*(?:[.!?]+[^\S\n]*\n*|\n+|$)/g) ?? [];
+  const parts = text.match(SENTENCE) ?? [];
   const chunks: string[] = [];
   let carried = '';
   for (const p of parts) {
@@ -61,6 +81,7 @@ export function splitIntoChunks(text: string): string[] {
 export function writeChunkHeaders(h: Pick<Headers, 'set'>, c: Omit<Chunk, 'kind' | 'text'>): void {
   h.set(HeaderNames.chunkSeq, String(c.seq));
   if (c.final) h.set(HeaderNames.chunkFinal, 'true');
+  if (c.restart) h.set(chunkRestartHeader, 'true');
   if (c.userId) h.set(HeaderNames.userId, c.userId);
 }
 
@@ -83,7 +104,9 @@ export function readChunkMessage(
   const seq = h.get(HeaderNames.chunkSeq);
   if (!/^[1-9]\d{0,8}$/.test(seq)) return undefined;
   const final = h.get(HeaderNames.chunkFinal) === 'true';
-  return { kind: 'chunk', seq: Number(seq), final, text: new TextDecoder().decode(data), ...who };
+  const restart = h.get(chunkRestartHeader) === 'true' ? { restart: true } : {};
+  const text = new TextDecoder().decode(data);
+  return { kind: 'chunk', seq: Number(seq), final, text, ...restart, ...who };
 }
 
 /** A stream id a caller may choose: a safe token, 16 to 64 characters of `[A-Za-z0-9_-]`. */

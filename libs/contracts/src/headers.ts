@@ -40,6 +40,11 @@ export const HeaderNames = {
   chunkFinal: 'Switchboard-Chunk-Final',
   /** `true` on the record of the final reply, stored after the last chunk. */
   chunkReply: 'Switchboard-Chunk-Reply',
+  /**
+   * `true` on a chunk that starts the answer again: the text streamed before it is void (a retried
+   * LLM call, a new tool round, a fallback, a redelivered task; docs/streaming.md).
+   */
+  chunkRestart: 'Switchboard-Chunk-Restart',
   /** W3C trace context. */
   traceparent: 'traceparent',
   /** NATS micro error headers, set on error replies so `nats req` shows them. */

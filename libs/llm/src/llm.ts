@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { APIError } from '@anthropic-ai/sdk';
 import { isFailure } from '@switchboard/contracts';
 import {
   createGuard,
@@ -51,6 +52,19 @@ export interface LlmCallOptions<T> {
   accept?: (message: Message) => T;
 }
 
+/** Per-request options of {@link Llm.stream}. */
+export interface LlmStreamOptions {
+  signal?: AbortSignal;
+  log?: Logger | undefined;
+  /** Each text delta as it arrives; `block` is the index of its content block in the message. */
+  onText(text: string, block: number): void;
+  /**
+   * The text handed to `onText` so far is void: an attempt failed after some text and another one
+   * starts over. Not called when nothing had been handed on.
+   */
+  onRestart?(): void;
+}
+
 /** The LLM dependency of a service: one model behind one breaker. */
 export interface Llm {
   readonly model: string;
@@ -63,6 +77,14 @@ export interface Llm {
    * message (or what `accept` makes of it); rejects with an {@link LlmError}.
    */
   create<T = Message>(request: LlmRequest, opts?: LlmCallOptions<T>): Promise<T>;
+  /**
+   * The same request streamed (`messages.stream`): text deltas go to `onText` as they arrive; the
+   * message, accumulated by the SDK (tool inputs, `message_delta` usage), resolves at the end. The
+   * same timeouts, breaker, retries and metrics as {@link create}; an attempt that fails after some
+   * text calls `onRestart` before the next one starts, so a caller never takes two attempts' text
+   * for one. A stream that breaks off mid-way is a `network` failure (retryable).
+   */
+  stream(request: LlmRequest, opts: LlmStreamOptions): Promise<Message>;
 }
 
 /** Longest skip after a `retry-after` not waited for; the breaker covers longer outages. */
@@ -129,16 +151,49 @@ export function createLlm(opts: LlmOptions): Llm {
   // The client's own credentials: cut out of any error message that echoes them.
   const secrets = [client.apiKey, client.authToken];
 
-  const attempt = async <T>(request: LlmRequest, o: LlmCallOptions<T>): Promise<T> => {
+  /** One HTTP call of a request: the whole message, or its stream with the text handed on. */
+  type Call = (signal: AbortSignal) => Promise<Message>;
+  const plain =
+    (request: LlmRequest): Call =>
+    (signal) =>
+      client.messages.create({ ...request, model }, { signal, maxRetries: 0 });
+  const streamed =
+    (request: LlmRequest, onText: LlmStreamOptions['onText'], onEvent: () => void): Call =>
+    async (signal) => {
+      const s = client.messages.stream({ ...request, model }, { signal, maxRetries: 0 });
+      // An attempt given up (its deadline passed) hands nothing on after: the next one may have begun.
+      let live = true;
+      s.on('streamEvent', (ev) => {
+        if (!live) return;
+        onEvent();
+        if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta')
+          onText(ev.delta.text, ev.index);
+      });
+      try {
+        return await s.finalMessage();
+      } catch (err) {
+        s.abort();
+        throw err;
+      } finally {
+        live = false;
+      }
+    };
+
+  const attempt = async <T>(call: Call, o: LlmCallOptions<T>, began?: () => boolean): Promise<T> => {
     const started = Date.now();
     let message: Message;
     try {
       message = await guard.execute(async ({ signal: deadline }) => {
         const both = eitherSignal(deadline, o.signal);
         try {
-          return await client.messages.create({ ...request, model }, { signal: both.signal, maxRetries: 0 });
+          return await call(both.signal);
         } catch (err) {
-          throw classifyLlmError(err, { secrets });
+          const failure = classifyLlmError(err, { secrets });
+          // Events came, then something that is no API error: the connection broke off mid-stream.
+          if (failure.kind === 'invalid_output' && began?.() && !(err instanceof APIError)) {
+            throw new LlmError('network', `the LLM stream broke off: ${failure.message}`);
+          }
+          throw failure;
         } finally {
           both.dispose();
         }
@@ -168,30 +223,52 @@ export function createLlm(opts: LlmOptions): Llm {
     }
   };
 
+  /** Runs attempts of a call under the retry policy, after any cool-down a `retry-after` asked for. */
+  const run = async <T>(each: () => Promise<T>, o: { signal?: AbortSignal; log?: Logger | undefined }) => {
+    const log = o.log ?? opts.log;
+    const wait = coolUntil - Date.now();
+    if (wait > longestWaitMs) {
+      count('rate_limited');
+      throw new LlmError('rate_limited', `the LLM API asked to wait ${wait} ms more`, {
+        retryAfterMs: wait,
+      });
+    }
+    try {
+      if (wait > 0) await sleep(wait, o.signal);
+      return await retry(policy, each, {
+        isRetryable: (err) => err instanceof LlmError && err.retryable,
+        retryAfterMs: (err) => (err instanceof LlmError ? err.retryAfterMs : undefined),
+        onRetry: (err, next) =>
+          log?.info({ kind: (err as LlmError).kind, ...next }, 'LLM request failed; retrying'),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    } catch (err) {
+      throw o.signal?.aborted ? aborted(err) : err;
+    }
+  };
+
   return {
     model,
     guard,
-    async create<T = Message>(request: LlmRequest, o: LlmCallOptions<T> = {}): Promise<T> {
-      const log = o.log ?? opts.log;
-      const wait = coolUntil - Date.now();
-      if (wait > longestWaitMs) {
-        count('rate_limited');
-        throw new LlmError('rate_limited', `the LLM API asked to wait ${wait} ms more`, {
-          retryAfterMs: wait,
+    create<T = Message>(request: LlmRequest, o: LlmCallOptions<T> = {}): Promise<T> {
+      return run(() => attempt(plain(request), o), o);
+    },
+    stream(request: LlmRequest, o: LlmStreamOptions): Promise<Message> {
+      let handedOn = false;
+      let began = false;
+      const onText = (text: string, block: number) => {
+        handedOn = true;
+        o.onText(text, block);
+      };
+      return run(() => {
+        if (handedOn) o.onRestart?.();
+        handedOn = false;
+        began = false;
+        const call = streamed(request, onText, () => {
+          began = true;
         });
-      }
-      try {
-        if (wait > 0) await sleep(wait, o.signal);
-        return await retry(policy, () => attempt(request, o), {
-          isRetryable: (err) => err instanceof LlmError && err.retryable,
-          retryAfterMs: (err) => (err instanceof LlmError ? err.retryAfterMs : undefined),
-          onRetry: (err, next) =>
-            log?.info({ kind: (err as LlmError).kind, ...next }, 'LLM request failed; retrying'),
-          ...(o.signal ? { signal: o.signal } : {}),
-        });
-      } catch (err) {
-        throw o.signal?.aborted ? aborted(err) : err;
-      }
+        return attempt(call, { ...(o.signal ? { signal: o.signal } : {}) }, () => began);
+      }, o);
     },
   };
 }

@@ -58,8 +58,10 @@ class EventStream {
       onClose();
     });
   }
-  chunk(seq: number, text: string): void {
-    this.write(`id: ${this.streamId}:${seq}\nevent: chunk\ndata: ${JSON.stringify({ seq, text })}\n\n`);
+  chunk(seq: number, text: string, restart?: boolean): void {
+    // `restart`: the text shown before this chunk is void (docs/streaming.md).
+    const data = JSON.stringify(restart ? { seq, text, restart } : { seq, text });
+    this.write(`id: ${this.streamId}:${seq}\nevent: chunk\ndata: ${data}\n\n`);
   }
   event(name: string, data: unknown): void {
     this.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -91,7 +93,7 @@ function relayOne(events: EventStream, m: ChunkMessage, state: { lastSeq: number
   }
   // Nothing twice: a chunk at or below the last one sent (seen before the drop, or stored twice) is skipped.
   if (m.seq > state.lastSeq) {
-    events.chunk(m.seq, m.text);
+    events.chunk(m.seq, m.text, m.restart);
     state.lastSeq = m.seq;
   }
   return false;

@@ -8,7 +8,7 @@ import {
   type PriceTable,
 } from '@switchboard/llm';
 import type { Logger, Metrics } from '@switchboard/runtime';
-import type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
+import type { ChunkSink, DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from '../engine.js';
 import type { ToolExecutor } from '../tools/executor.js';
 import { toolContext } from '../tools/types.js';
 import { type Finding, partialAnswer, TurnBudget } from './budget.js';
@@ -87,6 +87,25 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
   return new ClaudeEngine(opts);
 }
 
+/**
+ * The text deltas of one Messages call as the answer's text: text blocks joined by a line break,
+ * as {@link textOf} joins them; a retried call voids what its failed attempt wrote.
+ */
+function textTo(sink: ChunkSink): { onText(text: string, block: number): void; onRestart(): void } {
+  let lastBlock: number | undefined;
+  return {
+    onText(text, block) {
+      if (lastBlock !== undefined && block !== lastBlock) sink.write('\n');
+      lastBlock = block;
+      sink.write(text);
+    },
+    onRestart() {
+      lastBlock = undefined;
+      sink.restart();
+    },
+  };
+}
+
 /** A tool call as the reply's `data.toolCalls` lists it. */
 type ToolCallRecord = { tool: string; ok: boolean; code?: string };
 
@@ -123,6 +142,8 @@ class ClaudeEngine implements Engine {
       if (!(err instanceof UseFallback)) throw err;
       // The offline engine spends nothing: the spend is what the LLM calls before it cost.
       budget.ended('completed');
+      // Anything Claude streamed before it failed is not the answer: the fallback's text is.
+      ctx.chunks?.restart();
       const r = await opts.fallback.respond(input, ctx);
       return {
         ...r,
@@ -165,6 +186,8 @@ class ClaudeEngine implements Engine {
         const text = partialAnswer(state.said, state.findings);
         return { text, data: { ...data(step - 1), budgetExceeded: true, partial: true }, events };
       }
+      // A new round's text replaces what the model said alongside its tool calls (docs/streaming.md).
+      if (step > 1) ctx.chunks?.restart();
       const res = await this.call({ ...request, max_tokens: plan.maxTokens }, ctx, budget);
       const uses = res.content.filter((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
       if (res.stop_reason !== 'tool_use' || uses.length === 0) {
@@ -203,15 +226,20 @@ class ClaudeEngine implements Engine {
     return results;
   }
 
-  /** One request through the LLM layer; a failure for good means the fallback answers. */
+  /**
+   * One request through the LLM layer, streamed when the turn has a chunk sink (its text deltas go
+   * there as they come); a failure for good means the fallback answers.
+   */
   private async call(
     request: LlmRequest,
-    ctx: { signal: AbortSignal; log: Logger },
+    ctx: { signal: AbortSignal; log: Logger; chunks?: ChunkSink | undefined },
     budget: TurnBudget,
   ): Promise<Anthropic.Messages.Message> {
-    const { signal, log } = ctx;
+    const { signal, log, chunks } = ctx;
     try {
-      const res = await this.opts.llm.create(request, { signal, log });
+      const res = chunks
+        ? await this.opts.llm.stream(request, { signal, log, ...textTo(chunks) })
+        : await this.opts.llm.create(request, { signal, log });
       budget.record(res.usage);
       return res;
     } catch (err) {

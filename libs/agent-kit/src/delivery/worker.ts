@@ -34,7 +34,7 @@ import type { Engine } from '../engine.js';
 import { sendReply } from '../replies.js';
 import { publishEvents } from '../task-events.js';
 import { processTurn, type TurnOutcome } from '../turn.js';
-import { publishChunks } from './chunks.js';
+import { type ChunkStream, openChunkStream } from './chunks.js';
 import {
   type Decision,
   decide,
@@ -266,15 +266,22 @@ class Worker implements TaskWorker {
       return { result: { kind: 'invalid_task' }, error: err };
     }
     if (timeLeft(r.ctx) <= 0) return { result: { kind: 'expired' } };
+    // Streamed too when the caller asked (docs/streaming.md): the engine may write as it answers;
+    // the rest and the reply record are stored before the reply goes out. A failure costs the
+    // stream only: the caller still gets the reply.
+    const chunks = openChunkStream(this.opts.js, r.ctx, task, { delivery: r.m.info.deliveryCount });
     try {
-      const outcome = await this.turn(r, r.ctx.userId ? { ...task, userId: r.ctx.userId } : task, mlog);
+      const outcome = await this.turn(
+        r,
+        r.ctx.userId ? { ...task, userId: r.ctx.userId } : task,
+        mlog,
+        chunks,
+      );
       const publish = () => publishEvents(this.opts.js, this.opts.agent, task, outcome);
       await (this.opts.jetstream ? this.opts.jetstream.execute(publish) : publish());
-      // Streamed too when the caller asked (docs/streaming.md), stored before the reply goes out; a
-      // failure costs the stream only: the caller still gets the reply.
-      await publishChunks(this.opts.js, r.ctx, task, outcome.reply).catch((err: unknown) =>
-        mlog().warn({ err }, 'answer not streamed'),
-      );
+      await chunks
+        ?.finish(outcome.reply)
+        .catch((err: unknown) => mlog().warn({ err }, 'answer not streamed'));
       const ended = outcome.reply.status === 'ended';
       return { result: { kind: 'answered', duplicate: outcome.duplicate, ended }, outcome };
     } catch (err) {
@@ -283,13 +290,14 @@ class Worker implements TaskWorker {
   }
 
   /** The turn, re-read and run again when another writer changed the session meanwhile. */
-  private async turn(r: Running, task: Task, mlog: () => Logger): Promise<TurnOutcome> {
+  private async turn(r: Running, task: Task, mlog: () => Logger, chunks?: ChunkStream): Promise<TurnOutcome> {
     const engineCtx = {
       get log() {
         return mlog();
       },
       signal: r.abort.signal,
       message: r.ctx,
+      chunks,
     };
     return retry(
       RetryPolicies.sessionConflict,

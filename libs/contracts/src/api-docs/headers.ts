@@ -71,6 +71,11 @@ const headerContracts: Partial<Record<keyof typeof HeaderNames, z.ZodType>> = {
   chunkReply: z
     .literal('true')
     .describe('On the record of the reply, stored after the last chunk (its payload is the reply JSON).'),
+  chunkRestart: z
+    .literal('true')
+    .describe(
+      'On a chunk that starts the answer again: the text streamed before it is void (a retried LLM call, a new tool round, a redelivered task). The reply record stays authoritative.',
+    ),
   traceparent: z
     .string()
     .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeStreamOptions, isStreamable, sendStream } from './fake-stream.js';
 
 // A local stand-in for the Anthropic Messages API: a real HTTP server that the real SDK talks to,
 // replaying scripted answers. The tests of the router, the agents and the chaos suite use it, and
@@ -27,6 +28,8 @@ export interface FakeReply {
   body: unknown;
   /** Wait this long before answering (to trip a timeout). */
   delayMs?: number;
+  /** How to stream this answer when the request asks for `stream: true` (default the fake's `stream`). */
+  stream?: FakeStreamOptions;
 }
 
 /** A scripted step: a reply, or a function of the request that returns one. */
@@ -93,6 +96,8 @@ export interface FakeOptions {
   record?: boolean;
   /** Port to listen on (default a free one). */
   port?: number;
+  /** How answers are streamed to requests with `stream: true` (a reply's own `stream` wins). */
+  stream?: FakeStreamOptions;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers = {}): void {
@@ -103,7 +108,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers = {}):
 
 /**
  * Starts the fake on 127.0.0.1. It answers each `POST /v1/messages` with the next scripted step and
- * records it; when the script runs out it answers `whenExhausted` if given, else a loud 500.
+ * records it; when the script runs out it answers `whenExhausted` if given, else a loud 500. A
+ * request with `stream: true` gets its message as the API's Server-Sent Events (`fake-stream.ts`).
  */
 export async function startFakeMessagesApi(
   steps: FakeStep[] = [],
@@ -142,8 +148,19 @@ export async function startFakeMessagesApi(
         step = fakeError(500, {}, 'fake_script_exhausted');
       }
       const reply = typeof step === 'function' ? step(recorded) : step;
+      const headers = { 'request-id': `req_fake_${count}`, ...reply.headers };
+      // A request with `stream: true` gets a successful message as Server-Sent Events; an error
+      // status is answered as JSON, as the API does before a stream starts.
+      const streamed = body.stream === true && (reply.status ?? 200) === 200 && isStreamable(reply.body);
       const answer = () =>
-        send(res, reply.status ?? 200, reply.body, { 'request-id': `req_fake_${count}`, ...reply.headers });
+        streamed
+          ? sendStream(
+              res,
+              reply.body as Parameters<typeof sendStream>[1],
+              headers,
+              reply.stream ?? opts.stream,
+            )
+          : send(res, reply.status ?? 200, reply.body, headers);
       if (!reply.delayMs) return answer();
       // A held answer whose caller gave up (a timeout) is dropped, so no timer outlives the test.
       const timer = setTimeout(answer, reply.delayMs);

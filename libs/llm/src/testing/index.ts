@@ -10,3 +10,4 @@ export {
   type RecordedRequest,
   startFakeMessagesApi,
 } from './fake-messages-api.js';
+export type { FakeStreamOptions } from './fake-stream.js';
