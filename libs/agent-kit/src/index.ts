@@ -14,7 +14,14 @@ export {
 export type { TaskMsg, TaskSink, TaskSource } from './delivery/task-source.js';
 export { startTaskWorker, type TaskWorker, type TaskWorkerOptions } from './delivery/worker.js';
 export { serveDirectEndpoint } from './direct-endpoint.js';
-export type { DomainEvent, Engine, EngineContext, EngineInput, EngineResult } from './engine.js';
+export type {
+  ChunkSink,
+  DomainEvent,
+  Engine,
+  EngineContext,
+  EngineInput,
+  EngineResult,
+} from './engine.js';
 export { type HandbookOverride, handbookWins, isWeakIntent } from './handbook/override.js';
 export {
   createHandbookSearch,
