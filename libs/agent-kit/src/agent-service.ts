@@ -16,7 +16,7 @@ import { startTaskWorker, type TaskWorker } from './delivery/worker.js';
 import { serveDirectEndpoint } from './direct-endpoint.js';
 import type { Engine } from './engine.js';
 import type { AgentProfile } from './profile.js';
-import { startHeartbeat } from './registry.js';
+import { breakerStatesOf, startHeartbeat } from './registry.js';
 import type { ToolExecutor } from './tools/executor.js';
 import { serveToolsEndpoint } from './tools-endpoint.js';
 
@@ -113,6 +113,7 @@ export async function startAgentService(
     version: opts.version,
     instanceId: rt.instanceId,
     log: rt.log,
+    breakers: () => breakerStatesOf(rt.metrics),
   });
   const consumerPoll = pollConsumerCounts(rt, agent, opts.consumerPollMs ?? 5000);
   return { stop: () => stopInOrder(rt, { consumerPoll, heartbeat, endpoints, worker, advisories }) };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentName, Timestamp } from './ids.js';
+import { BreakerStatus } from './status.js';
 
 /**
  * An agent instance's capability card, in the `agents` KV bucket under `<agent>.<instanceId>`.
@@ -25,5 +26,7 @@ export const CapabilityCard = z.strictObject({
   startedAt: Timestamp,
   /** When this instance last refreshed the card. */
   heartbeatAt: Timestamp,
+  /** The instance's circuit breakers when it last refreshed the card (optional: older agents omit it). */
+  breakers: z.array(BreakerStatus).max(32).optional(),
 });
 export type CapabilityCard = z.infer<typeof CapabilityCard>;

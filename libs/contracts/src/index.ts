@@ -16,6 +16,7 @@ export * from './limits.js';
 export * from './saga.js';
 export * from './schemas.js';
 export * from './session.js';
+export * from './status.js';
 export * from './subjects.js';
 export * from './task.js';
 export * from './tools.js';
