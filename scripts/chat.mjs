@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run chat -- [--url URL | --nats [--server NATS_URL] [--agent NAME]] [--user ID] [--token FILE]`
 // A terminal chat with Switchboard (docs/chat.md). Over HTTP (default) the answer streams in as the
-// gateway's Server-Sent Events; over NATS (`--nats`) it arrives as one reply. The session id of the
-// first reply is kept for the follow-ups; `END` ends the session, `/agents` lists the agents,
-// `/quit` or Ctrl-D exits.
+// gateway's Server-Sent Events, resumed where it stopped when the connection drops; over NATS
+// (`--nats`) it arrives as one reply. The session id of the first reply is kept for the
+// follow-ups; `END` ends the session, `/agents` lists the agents, `/quit` or Ctrl-D exits.
 import { createInterface } from 'node:readline';
 import { parseArgs, styleText } from 'node:util';
+import { statusLines } from './lib/agent-status.mjs';
+import { askStreamed } from './lib/sse-answer.mjs';
 import { readTokenFile } from './lib/token-file.mjs';
 
 const USAGE =
@@ -80,57 +82,33 @@ function requestBody(text, sessionId) {
 
 // ---- HTTP: the gateway's POST /v1/ask as Server-Sent Events ----
 
-function httpHeaders(extra = {}) {
-  return { ...extra, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+function httpHeaders() {
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-/** Parses one SSE block (`id:`, `event:`, `data:` lines). */
-function parseEvent(block) {
-  const ev = { event: 'message', data: '' };
-  for (const line of block.split('\n')) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const key = line.slice(0, i);
-    const value = line.slice(i + 1).replace(/^ /, '');
-    if (key === 'id') ev.id = value;
-    else if (key === 'event') ev.event = value;
-    else if (key === 'data') ev.data += value;
-  }
-  return ev;
-}
-
-/** Asks over HTTP; calls `onChunk(text)` per streamed chunk; resolves with the reply JSON. */
-async function askHttp(text, sessionId, onChunk) {
-  const res = await fetch(`${values.url}/v1/ask`, {
-    method: 'POST',
-    headers: httpHeaders({ 'content-type': 'application/json', accept: 'text/event-stream' }),
-    body: JSON.stringify(requestBody(text, sessionId)),
+/** Asks over HTTP; `onChunk(text)` per streamed chunk; a dropped stream is resumed. Resolves with the reply JSON. */
+function askHttp(text, sessionId, onChunk) {
+  return askStreamed(values.url, requestBody(text, sessionId), httpHeaders(), {
+    onChunk,
+    onResume: (attempt) => {
+      if (tty) out(paint('gray', attempt === 1 ? ' ↻ ' : '↻ '));
+    },
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-    return res.json(); // an error before the stream started (400, 401, 429, ...)
-  }
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const ev = parseEvent(buffer.slice(0, end));
-      buffer = buffer.slice(end + 2);
-      if (ev.event === 'chunk') onChunk(JSON.parse(ev.data).text);
-      else if (ev.event === 'reply' || ev.event === 'error') {
-        await reader.cancel().catch(() => undefined);
-        return JSON.parse(ev.data);
-      }
-    }
-  }
-  throw new Error('the stream ended without a reply');
 }
 
+/** `/agents` over HTTP: `GET /v1/status`, or, from a gateway without it (404), the readiness and the A2A card. */
 async function agentsHttp() {
+  const res = await fetch(`${values.url}/v1/status`, {
+    headers: httpHeaders(),
+    signal: AbortSignal.timeout(5000),
+  });
+  if (res.status !== 404) {
+    const body = await res.json();
+    if (!body.ok) throw new Error(`${body.error?.code}: ${body.error?.message}`);
+    for (const line of statusLines(body, paint, agentLabel)) out(`${line}\n`);
+    return;
+  }
   const [ready, card] = await Promise.all([
     fetch(`${values.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then(async (r) => ({
       status: r.status,
@@ -210,11 +188,19 @@ let followUp;
 async function turn(text) {
   const spin = spinner();
   let streamed = false;
+  // The text shown since the answer last started again: a chunk marked `restart` voids what came
+  // before it (a retry, a tool round, a redelivered task; docs/streaming.md).
+  let shown = '';
   try {
-    const onChunk = (chunk) => {
+    const onChunk = (text, chunk) => {
       spin.stop();
+      if (chunk?.restart && streamed) {
+        out(`\n${paint('gray', '↺ the answer starts again')}\n`);
+        shown = '';
+      }
       streamed = true;
-      out(chunk);
+      shown += text;
+      out(text);
     };
     const reply = values.nats ? await askNats(text, sessionId) : await askHttp(text, sessionId, onChunk);
     spin.stop();
@@ -223,6 +209,8 @@ async function turn(text) {
       return;
     }
     if (!streamed) out(reply.text);
+    // The reply is what counts: chunks that do not add up to it are followed by it.
+    else if (shown !== reply.text) out(`\n${paint('gray', '↺ the final answer:')}\n${reply.text}`);
     out(
       `\n${paint('gray', '— ')}${agentLabel(reply.agent)} ${paint('gray', `(${reply.status}, session ${reply.sessionId})`)}\n`,
     );

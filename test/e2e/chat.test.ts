@@ -1,7 +1,11 @@
 // `npm run chat` (scripts/chat.mjs, docs/chat.md) driven through a pseudo-terminal (Python's `pty`
 // module gives it a TTY) against the real services: a streamed HR answer with the agent's name, a
-// follow-up in the same session, `/agents`, `END`. And once with piped stdin: no colour, no spinner.
+// follow-up in the same session, `/agents` from `GET /v1/status`, `END`. Once with piped stdin: no
+// colour, no spinner. And through a small HTTP proxy in front of the real gateway that cuts the
+// streamed answer after its first chunk: the chat resumes with `Last-Event-ID`, nothing twice.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { cleanEnv, repoRoot, useStack, waitFor } from './harness.js';
@@ -73,8 +77,10 @@ it('chats through a pseudo-terminal: streamed answer, follow-up, /agents, END', 
     { timeoutMs: 10_000 },
   );
   expect(listing).toMatch(/gateway: ready/);
-  expect(listing).toMatch(/^\s+hr\s+\S/m);
-  expect(listing).toMatch(/^\s+finance\s+\S/m);
+  // From GET /v1/status: live instances and the age of the freshest heartbeat, per agent type.
+  expect(listing).toMatch(/^\s+hr\s+1 alive\s+heartbeat [\d.]+ (ms|s) ago/m);
+  expect(listing).toMatch(/^\s+finance\s+1 alive\s+heartbeat [\d.]+ (ms|s) ago/m);
+  await waitFor('the breaker count', () => (/breakers not closed: 0/.test(chat.text()) ? true : undefined));
 
   send('END');
   const end = await waitFor('the end of the session', () => footers(chat.text())[2], { timeoutMs: 20_000 });
@@ -127,3 +133,108 @@ it('talks over NATS: follow-ups on the agent subject, /agents from $SRV.PING', a
   expect(text).toMatch(/^\s+finance\s+alive/m);
   expect(text).toMatch(/^\s+hr\s+alive/m);
 }, 40_000);
+
+/**
+ * An HTTP proxy in front of the gateway. `cutAfter`: it breaks the first streamed answer, passing the
+ * SSE response on up to the end of that event (`chunk`: the first chunk; `stream`: the stream id
+ * only), then destroying the connection. `notFound`: that path answers 404 as a gateway without the
+ * route would. Everything else passes unchanged; it records each request and what came back.
+ */
+async function gatewayProxy(target: string, opts: { cutAfter?: 'chunk' | 'stream'; notFound?: string }) {
+  const { cutAfter, notFound } = opts;
+  const seen: { method: string; url: string; lastEventId?: string; body: string }[] = [];
+  let cut = false;
+  const server: Server = createServer((req, res) => {
+    const entry = { method: req.method!, url: req.url!, body: '' } as (typeof seen)[number];
+    if (typeof req.headers['last-event-id'] === 'string') entry.lastEventId = req.headers['last-event-id'];
+    seen.push(entry);
+    if (req.url === notFound) {
+      const message = `no route ${req.method} ${req.url}`;
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ ok: false, error: { code: 'invalid_request', message } }));
+    }
+    const upstream = request(
+      new URL(req.url!, target),
+      { method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        res.flushHeaders();
+        const sse = (up.headers['content-type'] ?? '').startsWith('text/event-stream');
+        const cutThis = cutAfter !== undefined && sse && req.method === 'POST' && !cut;
+        if (cutThis) cut = true;
+        up.on('data', (b: Buffer) => {
+          entry.body += b.toString();
+          if (!cutThis) return void res.write(b);
+          const at = entry.body.indexOf(`event: ${cutAfter}\n`);
+          const end = at < 0 ? -1 : entry.body.indexOf('\n\n', at);
+          if (end < 0) return; // held back until the event is complete
+          up.destroy();
+          // Cut once what is passed on has gone out: the client has the headers and the events.
+          res.write(entry.body.slice(0, end + 2), () => setTimeout(() => res.socket?.destroy(), 50));
+        });
+        up.on('end', () => res.end());
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The `data` of the `reply` event in an SSE body. */
+const replyIn = (body: string) => {
+  const m = /event: reply\ndata: (.*)\n/.exec(body);
+  return m ? (JSON.parse(m[1]!) as { text: string; agent: string }) : undefined;
+};
+
+for (const cutAfter of ['chunk', 'stream'] as const) {
+  it(`resumes a stream cut after the first ${cutAfter} event, printing nothing twice`, async () => {
+    const proxy = await gatewayProxy(stack.current.gatewayUrl, { cutAfter });
+    try {
+      const chat = startChat(false, ['--url', proxy.url]);
+      const question = 'what is the parental leave policy?';
+      chat.child.stdin?.end(`${question}\n`);
+      expect(await chat.exited).toBe(0);
+      const [ask, resume, ...more] = proxy.seen;
+      expect(ask).toMatchObject({ method: 'POST', url: '/v1/ask' });
+      expect(resume?.method).toBe('GET');
+      const streamId = /"streamId":"(\w+)"/.exec(ask!.body)![1]!;
+      expect(resume?.url).toBe(`/v1/streams/${streamId}`);
+      // After a chunk, from the chunk after it; before any, from the start.
+      expect(resume?.lastEventId).toBe(cutAfter === 'chunk' ? `${streamId}:1` : undefined);
+      expect(more).toEqual([]);
+      // The cut fell inside the answer: chunks were still to come after it.
+      const resumed = resume!.body.match(/event: chunk\n/g)?.length ?? 0;
+      expect(resumed).toBeGreaterThanOrEqual(cutAfter === 'chunk' ? 1 : 2);
+      const reply = replyIn(resume!.body);
+      expect(reply?.agent).toBe('hr');
+      const text = chat.text();
+      const printed = text.slice(text.indexOf('\n') + 1, text.indexOf('\n— '));
+      expect(printed).toBe(reply!.text);
+      expect(footers(text)).toEqual([{ agent: 'hr', status: 'answered', sessionId: expect.any(String) }]);
+    } finally {
+      await proxy.close();
+    }
+  }, 40_000);
+}
+
+it('/agents falls back to /readyz and the A2A card on a gateway without /v1/status', async () => {
+  const proxy = await gatewayProxy(stack.current.gatewayUrl, { notFound: '/v1/status' });
+  try {
+    const chat = startChat(false, ['--url', proxy.url]);
+    chat.child.stdin?.end('/agents\n');
+    expect(await chat.exited).toBe(0);
+    const text = chat.text();
+    expect(text).toMatch(/gateway: ready/);
+    // The card's skills: each agent with its intents (no live count: the card does not know it).
+    expect(text).toMatch(/^\s+hr\s+\w+(, \w+)*$/m);
+    expect(text).toMatch(/^\s+finance\s+\w+(, \w+)*$/m);
+    expect(text).not.toMatch(/alive/);
+    expect(proxy.seen.map((r) => r.url).sort()).toEqual(
+      ['/.well-known/agent-card.json', '/readyz', '/v1/status'].sort(),
+    );
+  } finally {
+    await proxy.close();
+  }
+}, 30_000);
