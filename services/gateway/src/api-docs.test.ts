@@ -2,6 +2,7 @@
 // API key, with their request metrics there from start; the OpenAPI document names only routes the
 // gateway has, and the errors the gateway really answers are the ones it documents.
 import { readFileSync } from 'node:fs';
+import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AskReplyError, ErrorCodes } from '@switchboard/contracts';
 import {
@@ -43,6 +44,9 @@ beforeAll(async () => {
     apiKeys: ['k-docs-test'],
     isReady: () => true,
     sagas: createSagaStore(buckets.sagas),
+    // The streaming and A2A routes are documented too.
+    js: jetstream(nc),
+    agentsKv: buckets.agents,
   });
   await app.ready();
 });

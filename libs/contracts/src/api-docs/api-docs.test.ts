@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import { Parser } from '@asyncapi/parser';
 import { validate } from '@readme/openapi-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AskReplyError } from '../ask.js';
+import { AskReply, AskReplyError } from '../ask.js';
 import { parseBudget } from '../budget.js';
+import { isStreamId, parseEventId } from '../chunks.js';
 import { readContext } from '../context.js';
 import { ErrorCodes, errorCodeList } from '../errors.js';
 import { EventData, type KnownEventType } from '../events.js';
 import { HeaderNames } from '../headers.js';
 import { wireJsonSchema } from '../json-schema.js';
+import { GatewayStatus } from '../status.js';
 import { isInboxSubject, Subjects } from '../subjects.js';
 import { WorkflowConsumers, workflowConsumerName } from '../workflows.js';
 import { headerSchema } from './headers.js';
@@ -243,5 +245,83 @@ describe('OpenAPI document', () => {
     expect(openapi.components.parameters['Switchboard-Budget'].name).toBe(HeaderNames.budget);
     for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/asyncapi.json'])
       expect(openapi.paths[path]?.get, path).toBeDefined();
+  });
+});
+
+describe('OpenAPI document: streaming, MCP, A2A and status', () => {
+  const schemas = openapi.components.schemas as Json;
+  const eventsOf = (media: Json) =>
+    (media['x-itemSchema'].oneOf as { $ref: string }[]).map((r) => {
+      const event = schemas[r.$ref.split('/').pop()!];
+      return [event.properties.event.const, event.properties.data.contentSchema.$ref.split('/').pop()];
+    });
+
+  it('gives the events of a streamed answer and of a resumed one, each with its data schema', () => {
+    const ask = openapi.paths['/v1/ask'].post.responses['200'];
+    expect(Object.keys(ask.content)).toEqual(['application/json', 'text/event-stream']);
+    expect(ask.headers[HeaderNames.streamId]).toBeDefined();
+    expect(eventsOf(ask.content['text/event-stream'])).toEqual([
+      ['stream', 'stream-opened'],
+      ['chunk', 'stream-chunk'],
+      ['reply', 'ask-reply'],
+    ]);
+    const resume = openapi.paths['/v1/streams/{streamId}'].get;
+    expect(eventsOf(resume.responses['200'].content['text/event-stream'])).toEqual([
+      ['chunk', 'stream-chunk'],
+      ['reply', 'ask-reply'],
+      ['error', 'error-reply'],
+    ]);
+    // The example streams are events a client parses: chunks in order, a reply that fits its contract.
+    for (const media of [
+      ask.content['text/event-stream'],
+      resume.responses['200'].content['text/event-stream'],
+    ]) {
+      const blocks = (media.example as string)
+        .split('\n\n')
+        .map((b) => /^event: (\w+)\ndata: (.*)$/m.exec(b)!);
+      expect(blocks.at(-1)![1]).toBe('reply');
+      expect(AskReply.safeParse(JSON.parse(blocks.at(-1)![2]!)).success).toBe(true);
+    }
+    // The reply event carries the same contract as the JSON reply, errors included.
+    const { $schema: _, ...askReply } = wireJsonSchema(AskReply);
+    expect(schemas['ask-reply']).toEqual(askReply);
+    // Ids as the gateway writes and reads them (isStreamId, parseEventId of chunks.ts).
+    const lastEventId = resume.parameters.find((p: Json) => p.name === 'Last-Event-ID');
+    const idPattern = new RegExp(lastEventId.schema.pattern);
+    const streamId = 'e8e926e4d46676c21a3f23e8d8997b79';
+    expect(idPattern.test(`${streamId}:3`)).toBe(parseEventId(`${streamId}:3`) !== undefined);
+    expect(idPattern.test(`${streamId}:x`)).toBe(false);
+    expect(parseEventId(`${streamId}:x`)).toBeUndefined();
+    const pathId = new RegExp(resume.parameters.find((p: Json) => p.in === 'path').schema.pattern);
+    for (const id of [streamId, 'short', 'a'.repeat(64), 'a'.repeat(65), 'a b'.repeat(8)])
+      expect(pathId.test(id), id).toBe(isStreamId(id));
+  });
+
+  it('describes /mcp, the A2A routes and /v1/status', () => {
+    expect(openapi.paths['/mcp'].post.externalDocs.url).toMatch(/^https:\/\/modelcontextprotocol\.io\//);
+    expect(openapi.paths['/mcp'].get.responses['405']).toBeDefined();
+    expect(openapi.paths['/mcp'].delete.responses['405']).toBeDefined();
+    for (const path of ['/.well-known/agent-card.json', '/a2a/{agent}/.well-known/agent-card.json'])
+      expect(openapi.paths[path].get.security, path).toEqual([]);
+    for (const path of ['/a2a', '/a2a/{agent}']) {
+      const op = openapi.paths[path].post;
+      expect(op.requestBody.content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/jsonrpc-request',
+      );
+      expect(op.parameters.map((p: Json) => p.name ?? p.$ref)).toContain('A2A-Version');
+    }
+    const { $schema: _, ...status } = wireJsonSchema(GatewayStatus);
+    expect(schemas['gateway-status']).toEqual(status);
+    expect(openapi.paths['/v1/status'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/gateway-status',
+    );
+  });
+
+  it('is rejected once an event names a schema that does not exist', async () => {
+    const broken = structuredClone(openapi);
+    broken.paths['/v1/ask'].post.responses['200'].content['text/event-stream']['x-itemSchema'].oneOf[0].$ref =
+      '#/components/schemas/sse-event-nope';
+    const result = await validate(broken as never);
+    expect(result.valid).toBe(false);
   });
 });

@@ -1,13 +1,26 @@
-import { type ErrorCode, ErrorCodes, errorCodeList } from '../errors.js';
+import { type ErrorCode, errorCodeList } from '../errors.js';
 import { HeaderNames } from '../headers.js';
 import { SessionId } from '../ids.js';
-import { wireJsonSchema } from '../json-schema.js';
 import { SagaId } from '../saga.js';
+import { GatewayStatus } from '../status.js';
 import { headerSchema } from './headers.js';
 import { ApiDocsVersion } from './info.js';
+import {
+  bare,
+  common,
+  errorsFor,
+  type Json,
+  json,
+  okHeaders,
+  reads,
+  ref,
+  schemaRef,
+  secured,
+  statusesOf,
+} from './openapi-common.js';
+import { a2aPaths, mcpPaths, rpcSchemas } from './openapi-rpc.js';
+import { eventStream, sseExample, sseSchemas, streamHeader, streamPaths } from './openapi-streaming.js';
 import { componentSchemas } from './schemas.js';
-
-type Json = Record<string, unknown>;
 
 /** When each error code is answered (the catalogue of errors.ts, for a person to read). */
 export const errorCodeText: Record<ErrorCode, string> = {
@@ -24,20 +37,6 @@ export const errorCodeText: Record<ErrorCode, string> = {
   budget_exceeded: 'The request budget cannot pay for its first LLM call.',
   internal: 'An unexpected failure (no detail is leaked).',
 };
-
-const ref = (path: string) => ({ $ref: path });
-const json = (schema: object, extra: Json = {}) => ({ 'application/json': { schema, ...extra } });
-const schemaRef = (name: string) => ref(`#/components/schemas/${name}`);
-
-/** The HTTP statuses of the error catalogue, each with the codes answered with it. */
-function statusesOf(codes: readonly ErrorCode[]): Map<number, ErrorCode[]> {
-  const out = new Map<number, ErrorCode[]>();
-  for (const code of codes) {
-    const status = ErrorCodes[code].httpStatus;
-    out.set(status, [...(out.get(status) ?? []), code]);
-  }
-  return new Map([...out].sort(([a], [b]) => a - b));
-}
 
 /** One error response per HTTP status of the catalogue, with an example per code. */
 function errorResponses(): Json {
@@ -66,29 +65,6 @@ function errorResponses(): Json {
   return out;
 }
 
-/** The error responses of an operation that can fail with `codes`. */
-function errorsFor(codes: readonly ErrorCode[]): Json {
-  return Object.fromEntries(
-    [...statusesOf(codes).keys()].map((s) => [String(s), ref(`#/components/responses/error-${s}`)]),
-  );
-}
-
-const okHeaders = {
-  'X-Request-Id': ref('#/components/headers/X-Request-Id'),
-  traceparent: ref('#/components/headers/traceparent'),
-};
-const secured = [{ apiKey: [] }, { bearer: [] }, {}];
-const common = [ref('#/components/parameters/X-Request-Id'), ref('#/components/parameters/traceparent')];
-const reads: ErrorCode[] = [
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'rate_limited',
-  'agent_unavailable',
-  'timeout',
-  'internal',
-];
-
 function v1Paths(): Json {
   return {
     '/v1/ask': {
@@ -96,16 +72,30 @@ function v1Paths(): Json {
         operationId: 'ask',
         summary: 'Ask an agent',
         description:
-          "The same JSON as `agents.ask`. The router picks the agent (or the session's agent answers a follow-up); `END` closes the session.",
+          "The same JSON as `agents.ask`. The router picks the agent (or the session's agent answers a follow-up); `END` closes the session. With `Accept: text/event-stream` the answer is streamed as Server-Sent Events (docs/streaming.md): `stream` (the id to resume with), ordered `chunk` events as the agent produces them, then `reply`, the same JSON as without streaming, errors and `queued` included (the status is then 200). Errors found before the stream starts (a bad body, a missing key or token, the rate limit) are answered as JSON with their status, as without streaming. A dropped stream is resumed at `GET /v1/streams/{streamId}`.",
         tags: ['ask'],
         security: secured,
         parameters: [...common, ref('#/components/parameters/Switchboard-Budget')],
         requestBody: { required: true, content: json(schemaRef('ask-request')) },
         responses: {
           '200': {
-            description: 'Answered (`answered`, `clarify`, `ended`).',
-            headers: okHeaders,
-            content: json(schemaRef('ask-reply-ok')),
+            description:
+              'Answered (`answered`, `clarify`, `ended`); or, with `Accept: text/event-stream`, the stream of the answer.',
+            headers: {
+              ...okHeaders,
+              'Switchboard-Stream': {
+                ...streamHeader,
+                description: `Streamed answers only. ${streamHeader.description}`,
+              },
+            },
+            content: {
+              ...json(schemaRef('ask-reply-ok')),
+              ...eventStream(
+                ['stream', 'chunk', 'reply'],
+                'Server-Sent Events: `stream`, `chunk`…, then `reply`.',
+                sseExample(true),
+              ),
+            },
           },
           '202': {
             description: 'Queued: no live instance of the agent; the answer lands in the session.',
@@ -131,6 +121,25 @@ function v1Paths(): Json {
             content: json(schemaRef('session-view')),
           },
           ...errorsFor([...reads, 'unknown_session']),
+        },
+      },
+    },
+    '/v1/status': {
+      get: {
+        operationId: 'getStatus',
+        summary: 'What the gateway sees: its readiness and breakers, each agent type with its live instances',
+        description:
+          'An agent type known with no live instance has `alive: 0`; an instance is live while it refreshed its capability card within the card TTL. `breakersOpen` counts the breakers not `closed`, across the gateway and the instances. In secure mode a valid token of any user.',
+        tags: ['status'],
+        security: secured,
+        parameters: common,
+        responses: {
+          '200': {
+            description: 'The status.',
+            headers: okHeaders,
+            content: json(schemaRef('gateway-status')),
+          },
+          ...errorsFor(['unauthorized', 'rate_limited', 'agent_unavailable', 'timeout', 'internal']),
         },
       },
     },
@@ -182,14 +191,14 @@ function opsPaths(): Json {
   };
 }
 
-function bare(schema: Parameters<typeof wireJsonSchema>[0]): Json {
-  const { $schema: _, ...rest } = wireJsonSchema(schema);
-  return rest;
-}
-
 function components(): Json {
   return {
-    schemas: componentSchemas('draft-2020-12'),
+    schemas: {
+      ...componentSchemas('draft-2020-12'),
+      'gateway-status': bare(GatewayStatus),
+      ...sseSchemas(),
+      ...rpcSchemas(),
+    },
     responses: errorResponses(),
     securitySchemes: {
       apiKey: {
@@ -251,8 +260,16 @@ export function buildOpenApi(): Json {
       description:
         'The HTTP edge of Switchboard. Every error is `{ok: false, error: {code, message, details?}}` with the HTTP status of its code. `/v1/*` needs an API key when `GATEWAY_API_KEYS` is set, and a user token in secure mode. Generated from the zod contracts of @switchboard/contracts; see docs/contracts.md.',
     },
-    tags: [{ name: 'ask' }, { name: 'sessions' }, { name: 'sagas' }, { name: 'ops' }],
-    paths: { ...v1Paths(), ...opsPaths() },
+    tags: [
+      { name: 'ask' },
+      { name: 'sessions' },
+      { name: 'sagas' },
+      { name: 'status' },
+      { name: 'mcp' },
+      { name: 'a2a' },
+      { name: 'ops' },
+    ],
+    paths: { ...v1Paths(), ...streamPaths(), ...mcpPaths(), ...a2aPaths(), ...opsPaths() },
     components: components(),
   };
 }
