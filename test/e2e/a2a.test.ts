@@ -75,7 +75,8 @@ describe('A2A through the gateway', () => {
     const skillIds = card.skills.map((s) => s.id);
     expect(skillIds.some((id) => id.startsWith('hr.'))).toBe(true);
     expect(skillIds.some((id) => id.startsWith('finance.'))).toBe(true);
-    expect(card.capabilities?.streaming).toBe(false);
+    // Streamed answers' chunks reach the gateway (AGENT_CHUNKS): SendStreamingMessage streams.
+    expect(card.capabilities?.streaming).toBe(true);
 
     const hr = await new ClientFactory().createFromUrl(`${stack.current.gatewayUrl}/a2a/hr/`);
     const hrCard = await hr.getAgentCard();
@@ -111,25 +112,42 @@ describe('A2A through the gateway', () => {
     expect(got.artifacts[0]?.parts[0]?.content).toEqual({ $case: 'text', value: answerOf(first) });
   });
 
-  it('talks to one agent at /a2a/<agent>; a streamed turn ends in one final event', async () => {
+  it("talks to one agent at /a2a/<agent>; a streamed turn sends the answer's chunks as artifact updates", async () => {
     const hr = await new ClientFactory().createFromUrl(`${stack.current.gatewayUrl}/a2a/hr/`);
-    // The card says `streaming: false`, so the SDK's client asks once and yields the final task.
     const events = [];
     for await (const e of hr.sendMessageStream(
       {
         tenant: '',
-        message: userMessage('how many vacation days do I have?'),
+        message: userMessage('what is the parental leave policy?'),
         configuration: undefined,
         metadata: undefined,
       },
       alice,
     ))
-      events.push(e);
-    const last = events.at(-1)?.payload;
-    expect(last?.$case).toBe('task');
-    if (last?.$case !== 'task') return;
+      events.push(e.payload);
+    expect(events[0]?.$case).toBe('task');
+    const last = events.at(-1);
+    expect(last?.$case).toBe('statusUpdate');
+    if (last?.$case !== 'statusUpdate') return;
     expect(last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
-    expect(switchboardOf(last.value).agent).toBe('hr');
+    const finalText = last.value.status?.message?.parts[0]?.content;
+    // The chunks (lastChunk false), then the whole answer (lastChunk true), all one artifact.
+    const updates = events.flatMap((e) => (e?.$case === 'artifactUpdate' ? [e.value] : []));
+    const chunks = updates.filter((u) => !u.lastChunk);
+    expect(chunks.length).toBeGreaterThanOrEqual(1);
+    expect(chunks[0]!.append).toBe(false);
+    expect(new Set(updates.map((u) => u.artifact?.artifactId)).size).toBe(1);
+    // Joined as the append flags say, the chunks are the answer; the last update replaces them with it.
+    let text = '';
+    for (const c of chunks) {
+      const part = c.artifact?.parts[0]?.content;
+      const piece = part?.$case === 'text' ? part.value : '';
+      text = c.append ? text + piece : piece;
+    }
+    expect(finalText?.$case === 'text' && finalText.value).toBe(text);
+    expect(updates.at(-1)).toMatchObject({ append: false, lastChunk: true });
+    expect(updates.at(-1)!.artifact?.parts[0]?.content).toEqual(finalText);
+    expect(switchboardOf({ metadata: last.value.metadata } as Task).agent).toBe('hr');
 
     // SendStreamingMessage itself answers with Server-Sent Events: the task, then its final events.
     const res = await fetch(`${stack.current.gatewayUrl}/a2a/hr`, {

@@ -36,6 +36,16 @@ export const Names = {
   sagasBucket: 'sagas',
   /** KV bucket of approvals waiting for (or decided by) a manager, keyed by approval id. */
   approvalsBucket: 'approvals',
+  /** Stream of A2A stream responses over NATS, `a2a.events.<taskId>` (docs/a2a.md, kept an hour). */
+  a2aEventsStream: 'A2A_EVENTS',
+  /** KV bucket of A2A task records and A2A contexts, served by the gateway (docs/a2a.md). */
+  a2aTasksBucket: 'a2a_tasks',
+  /** Work-queue stream of durable A2A requests, `a2a.inbox.<target>` (docs/a2a.md). */
+  a2aRequestsStream: 'A2A_REQUESTS',
+  /** Durable consumer of the gateways on `a2a.inbox.<target>` (`<target>` an agent type or `switchboard`). */
+  a2aInboxConsumer: (target: string) => `a2a-${assertSafeToken(target, 'agent')}`,
+  /** Queue group of the gateways on `a2a.<agent>` and `a2a.switchboard` (the A2A binding over NATS). */
+  a2aQueue: (target: string) => `a2a-${assertSafeToken(target, 'agent')}`,
   /** Queue group of the router on `agents.ask`. */
   routerQueue: 'router',
   /** Durable consumer name of one agent type on `tasks.<agent>`. */
@@ -81,6 +91,26 @@ export const Subjects = {
   chunks: (streamId: string) => `chunks.${assertSafeToken(streamId, 'stream id')}`,
   /** Wildcard of all chunk subjects (stream subjects). */
   allChunks: 'chunks.>',
+  /**
+   * A2A over NATS (docs/a2a.md): JSON-RPC requests of the A2A JSON-RPC binding to one agent type,
+   * served by the gateways. An agent type named `switchboard` or `events` cannot be reached here.
+   */
+  a2aAgent: (agent: string) => `a2a.${assertSafeToken(agent, 'agent')}`,
+  /** A2A over NATS to the router (it picks the agent), served by the gateways. */
+  a2aRouter: 'a2a.switchboard',
+  /** The stored stream responses of one A2A task, in the `A2A_EVENTS` stream. */
+  a2aEvents: (taskId: string) => `a2a.events.${assertSafeToken(taskId, 'task id')}`,
+  /** Wildcard of all A2A stream responses (stream subjects). */
+  allA2aEvents: 'a2a.events.>',
+  /**
+   * A durable A2A request for `target` (an agent type, or `switchboard` for the router), kept in
+   * the `A2A_REQUESTS` work queue until a gateway has answered it to its `A2A-Reply-To`.
+   */
+  a2aInbox: (target: string) => `a2a.inbox.${assertSafeToken(target, 'agent')}`,
+  /** Wildcard of all durable A2A requests (stream subjects). */
+  allA2aInbox: 'a2a.inbox.>',
+  /** Where durable A2A requests may ask their answers to go (besides an inbox); kept in `A2A_EVENTS`. */
+  allA2aReplies: 'a2a.replies.>',
   /** Every key of a KV bucket (the subjects its stream stores). */
   bucketKeys: (bucket: string) => `$KV.${assertSafeToken(bucket, 'bucket')}.>`,
   /** The server's advisory for a task of `agent` that used up its deliveries. */

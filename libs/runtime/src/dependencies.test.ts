@@ -50,6 +50,8 @@ describe('which service checks what', () => {
     ]);
     expect(serviceDependencies('gateway').map(describeDependency)).toEqual([
       'stream AGENT_CHUNKS',
+      'stream A2A_EVENTS',
+      'stream A2A_REQUESTS',
       'bucket sessions',
       'bucket sagas',
     ]);

@@ -34,7 +34,13 @@ const bucket = (name: string): Dependency => ({ kind: 'bucket', name });
  * `$JS.API.CONSUMER.INFO.<stream>.<consumer>`, so its identity needs those.
  */
 export const ServiceDependencies: Readonly<Record<'gateway' | 'router' | 'agent', readonly Dependency[]>> = {
-  gateway: [stream(Names.chunksStream), bucket(Names.sessionsBucket), bucket(Names.sagasBucket)],
+  gateway: [
+    stream(Names.chunksStream),
+    stream(Names.a2aEventsStream),
+    stream(Names.a2aRequestsStream),
+    bucket(Names.sessionsBucket),
+    bucket(Names.sagasBucket),
+  ],
   router: [
     stream(Names.tasksStream),
     bucket(Names.sessionsBucket),

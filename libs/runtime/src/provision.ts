@@ -64,6 +64,27 @@ export function streamConfigs(opts: ProvisionOptions = {}): (Partial<StreamConfi
       max_age: nanos(60 * 60 * 1000),
       num_replicas,
     },
+    {
+      // A2A stream responses over NATS (docs/a2a.md): kept an hour, for a client to resume from.
+      name: Names.a2aEventsStream,
+      subjects: [Subjects.allA2aEvents, Subjects.allA2aReplies],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      duplicate_window: nanos(2 * 60 * 1000),
+      max_age: nanos(60 * 60 * 1000),
+      num_replicas,
+    },
+    {
+      // Durable A2A requests (docs/a2a.md): kept until a gateway answered them, a day at most.
+      name: Names.a2aRequestsStream,
+      subjects: [Subjects.allA2aInbox],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      duplicate_window: nanos(2 * 60 * 1000),
+      max_age: nanos(DAY_MS),
+      max_msg_size: 2 * Limits.maxPayloadBytes,
+      num_replicas,
+    },
   ];
 }
 
@@ -136,6 +157,14 @@ export function workflowBucketConfig(opts: ProvisionOptions = {}) {
   return { history: 1, ttl: 30 * DAY_MS, replicas: opts.replicas ?? 1, maxValueSize: 256 * 1024 };
 }
 
+/**
+ * Settings of the gateway's `a2a_tasks` bucket (A2A task records, A2A contexts; docs/a2a.md): kept
+ * 7 days like the sessions they point to. Created by the gateway (`requireBucket`), not by every service.
+ */
+export function a2aTasksBucketConfig(opts: ProvisionOptions = {}) {
+  return { history: 1, ttl: 7 * DAY_MS, replicas: opts.replicas ?? 1, maxValueSize: 512 * 1024 };
+}
+
 /** A KV bucket and its settings. */
 export interface BucketSpec {
   name: string;
@@ -155,6 +184,7 @@ export function bucketConfigs(opts: ProvisionOptions & { agents?: readonly strin
     { name: Names.agentsBucket, config: agentsBucketConfig(opts) },
     { name: Names.sagasBucket, config: workflowBucketConfig(opts) },
     { name: Names.approvalsBucket, config: workflowBucketConfig(opts) },
+    { name: Names.a2aTasksBucket, config: a2aTasksBucketConfig(opts) },
     ...(opts.agents ?? []).map((a) => ({
       name: Names.agentDataBucket(a),
       config: agentDataBucketConfig(opts),

@@ -143,6 +143,8 @@ describe('a service that provisions itself (open mode)', () => {
     const streams: string[] = [];
     for await (const s of jsm.streams.names()) streams.push(s);
     expect(streams.sort()).toEqual([
+      'A2A_EVENTS',
+      'A2A_REQUESTS',
       'AGENT_CHUNKS',
       'AGENT_DLQ',
       'AGENT_EVENTS',

@@ -58,7 +58,9 @@ import {
 } from './edge.js';
 import { mcpRoute, registerMcpRoutes } from './mcp/route.js';
 import { registerSagaRoute, sagaRoute } from './sagas.js';
+import { registerStatusRoute, statusRoute } from './status.js';
 import { askStreamed, registerStreamRoute, streamRoute, wantsEventStream } from './streams.js';
+import { registerWebRoutes } from './web/routes.js';
 
 /** What the gateway app needs; real parts in main.ts and tests. */
 export interface GatewayDeps {
@@ -93,6 +95,8 @@ export interface GatewayDeps {
   agents?: readonly string[];
   /** The `agents` bucket: with it the A2A routes are served (cards and JSON-RPC; docs/a2a.md). */
   agentsKv?: KV;
+  /** The `a2a_tasks` bucket: A2A tasks in KV, and A2A over NATS served too (docs/a2a.md). */
+  a2aTasksKv?: KV;
 }
 
 function sendError(reply: FastifyReply, body: AskReplyError, requestId: string) {
@@ -148,6 +152,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     'POST /v1/ask',
     'GET /v1/sessions/:id',
     sagaRoute,
+    statusRoute,
     mcpRoute,
     ...apiDocRoutes,
     ...(deps.agentsKv ? a2aRoutes : []),
@@ -299,6 +304,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   if (deps.sagas) registerSagaRoute(app, { ...deps, sagas: deps.sagas, sendError, natsFailure });
   registerMcpRoutes(app, { ...deps, agents: deps.agents ?? DeployedAgents, sendError });
   registerApiDocs(app);
+  registerStatusRoute(app, { ...deps, agents: deps.agents ?? DeployedAgents, sendError, natsFailure });
+  registerWebRoutes(app);
   if (deps.js) registerStreamRoute(app, { ...deps, js: deps.js, sendError, natsFailure });
   if (deps.agentsKv)
     registerA2aRoutes(app, {
@@ -307,6 +314,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       ask: natsAskTurn({ ...deps, natsFailure }),
       tokens: deps.tokens,
       sendError,
+      tasksKv: deps.a2aTasksKv,
+      readSession: (id) => deps.store.get(id),
+      nc: deps.nc,
+      js: deps.js,
+      timeoutMs: deps.timeoutMs,
     });
 
   if (deps.opsRoutes !== false)

@@ -1,4 +1,7 @@
+import { Kvm } from '@nats-io/kv';
+import { Names } from '@switchboard/contracts';
 import {
+  a2aTasksBucketConfig,
   bootService,
   createGuard,
   createLogger,
@@ -37,12 +40,20 @@ const natsGuard = createGuard(
   },
   rt.metrics,
 );
+// A2A tasks and contexts (docs/a2a.md): the gateway's own bucket, created (or waited for) like an agent's data.
+await rt.requireBucket({
+  name: Names.a2aTasksBucket,
+  config: a2aTasksBucketConfig({ replicas: config.JS_REPLICAS }),
+});
+// Bound with a STREAM.INFO (as `bindBuckets` does), so reads are direct gets by key.
+const a2aTasksKv = await new Kvm(rt.nc).create(Names.a2aTasksBucket);
 const app = buildGateway({
   nc: rt.nc,
   js: rt.js,
   store: createSessionStore(rt.buckets.sessions),
   sagas: createSagaStore(rt.buckets.sagas),
   agentsKv: rt.buckets.agents,
+  a2aTasksKv,
   natsGuard,
   metrics: rt.metrics,
   log,

@@ -119,9 +119,9 @@ function messages(): Json {
       name: 'Chunk',
       title: 'Chunk of a streamed answer',
       summary:
-        'One piece of an answer in order (`Switchboard-Chunk-Seq`, the last with `Switchboard-Chunk-Final`), the text as the payload; then the record of the reply (`Switchboard-Chunk-Reply`), the reply JSON as the payload. docs/streaming.md.',
+        'One piece of an answer in order (`Switchboard-Chunk-Seq`, the last with `Switchboard-Chunk-Final`; `Switchboard-Chunk-Restart` when the answer starts again), the text as the payload; then the record of the reply (`Switchboard-Chunk-Reply`), the reply JSON as the payload. docs/streaming.md.',
       contentType: 'text/plain',
-      headers: headersOf(['msgId', 'chunkSeq', 'chunkFinal', 'chunkReply', 'userId']),
+      headers: headersOf(['msgId', 'chunkSeq', 'chunkFinal', 'chunkReply', 'chunkRestart', 'userId']),
       payload: { type: 'string' },
     },
     event: message(
@@ -159,6 +159,7 @@ function messages(): Json {
       "An agent instance's capability card, refreshed every few seconds (its heartbeat).",
     ),
     saga: message('Saga', 'Saga record', 'saga', undefined, "One workflow instance's state and history."),
+    ...a2aMessages(),
     ...microMessages(),
   };
   for (const type of Object.keys(EventData) as KnownEventType[]) {
@@ -171,6 +172,76 @@ function messages(): Json {
     );
   }
   return out;
+}
+
+/** The A2A binding's headers (docs/a2a.md, "A2A over NATS"): like the HTTP headers of A2A's JSON-RPC binding. */
+const a2aHeader = (description: string) => ({ type: 'string', description });
+const a2aResponseHeaders = {
+  type: 'object',
+  properties: {
+    'A2A-Seq': a2aHeader('Position of a stream response in its stream, from 1 (`1` on a unary response).'),
+    'A2A-Final': a2aHeader('`true` on the last response of a stream, and on a unary response.'),
+    'A2A-Stream-Id': a2aHeader(
+      'The stream a response belongs to: with `A2A-Seq`, what a client resumes from.',
+    ),
+  },
+};
+
+/**
+ * A2A over NATS: the JSON-RPC 2.0 messages of A2A's JSON-RPC binding (v1.0 methods), defined by the
+ * A2A specification and the `@a2a-js/sdk` types, not by these contracts; described here by their envelope.
+ */
+function a2aMessages(): Json {
+  return {
+    a2aRequest: {
+      name: 'A2aRequest',
+      title: 'A2A JSON-RPC request',
+      summary:
+        'One JSON-RPC 2.0 request of the A2A JSON-RPC binding (`SendMessage`, `SendStreamingMessage`, `GetTask`, `ListTasks`, `CancelTask`, `SubscribeToTask`). Over 32 KiB, not JSON, or not JSON-RPC: a JSON-RPC error.',
+      contentType: 'application/json',
+      headers: {
+        type: 'object',
+        properties: {
+          'A2A-Version': a2aHeader('`1.0` for the v1.0 methods (none: v0.3 names).'),
+          Authorization: a2aHeader('`Bearer <token>`: required in secure mode, checked as over HTTP.'),
+          'Switchboard-User': a2aHeader('Open mode only: the user the request is made for.'),
+          'A2A-Stream-Id': a2aHeader('With `SubscribeToTask`: resume this stream ...'),
+          'A2A-Seq': a2aHeader('... after this position (the last one the client saw).'),
+          'A2A-Reply-To': a2aHeader(
+            'Durable requests (`a2a.inbox.<target>`) only: where the answers go, an inbox or a subject under `a2a.replies.`.',
+          ),
+        },
+      },
+      payload: {
+        type: 'object',
+        required: ['jsonrpc', 'method', 'id'],
+        properties: {
+          jsonrpc: { const: '2.0' },
+          id: {},
+          method: { type: 'string' },
+          params: { type: 'object' },
+        },
+      },
+    },
+    a2aResponse: {
+      name: 'A2aResponse',
+      title: 'A2A JSON-RPC response',
+      summary:
+        'One JSON-RPC 2.0 response: the result of a unary method, or one `StreamResponse` of a stream (`task`, `statusUpdate`, `artifactUpdate`), or an error object.',
+      contentType: 'application/json',
+      headers: a2aResponseHeaders,
+      payload: {
+        type: 'object',
+        required: ['jsonrpc', 'id'],
+        properties: {
+          jsonrpc: { const: '2.0' },
+          id: {},
+          result: { type: 'object' },
+          error: { type: 'object' },
+        },
+      },
+    },
+  };
 }
 
 /** The message name of a known event type: `event_hr_leave_requested`. */
@@ -222,7 +293,7 @@ function channels(): Json {
       description:
         "The caller's reply subject: the NATS reply subject of a request, or a task's `Switchboard-Reply-To`. Always under `_INBOX.` (each identity under `_INBOX.<identity>.`); answers never go anywhere else.",
       'x-nats-subjects': [Subjects.inboxPrefix, '_INBOX.{identity}'],
-      messages: msgRefs('askReply', 'sagaGetReply', 'toolsReply', 'microReply'),
+      messages: msgRefs('askReply', 'sagaGetReply', 'toolsReply', 'microReply', 'a2aResponse'),
     },
     task: {
       address: 'tasks.{agent}',
@@ -258,6 +329,48 @@ function channels(): Json {
       parameters: agentParam,
       'x-nats-subjects': [Subjects.allDeadLetters],
       messages: msgRefs('deadLetter'),
+    },
+    a2aRouter: {
+      address: Subjects.a2aRouter,
+      title: 'A2A over NATS, to the router',
+      description:
+        'Core request/reply, served by the gateways (queue group `a2a-switchboard`): A2A JSON-RPC; the router picks the agent. docs/a2a.md.',
+      messages: msgRefs('a2aRequest'),
+    },
+    a2aAgent: {
+      address: 'a2a.{agent}',
+      title: 'A2A over NATS, to one agent type',
+      description:
+        "Core request/reply, served by the gateways (queue group `a2a-<agent>`): A2A JSON-RPC to one agent type. Streaming methods answer with several messages on the caller's inbox.",
+      parameters: agentParam,
+      messages: msgRefs('a2aRequest'),
+    },
+    a2aEvents: {
+      address: 'a2a.events.{taskId}',
+      title: 'A2A stream responses',
+      description: `Every stream response sent over NATS, stored in the stream \`${Names.a2aEventsStream}\` (subjects \`${Subjects.allA2aEvents}\`, kept an hour) before it is sent, so a client resumes with \`SubscribeToTask\`, \`A2A-Stream-Id\` and the last \`A2A-Seq\` it saw. \`Nats-Msg-Id\` is \`<streamId>.<seq>\`.`,
+      parameters: { taskId: { description: 'The A2A task id (a UUID).' } },
+      'x-nats-subjects': [Subjects.allA2aEvents],
+      messages: msgRefs('a2aResponse'),
+    },
+    a2aInbox: {
+      address: 'a2a.inbox.{target}',
+      title: 'Durable A2A requests',
+      description: `A2A JSON-RPC requests kept in the work-queue stream \`${Names.a2aRequestsStream}\` (subjects \`${Subjects.allA2aInbox}\`, a day at most) until a gateway, through the durable consumer \`a2a-<target>\`, has answered them to their \`A2A-Reply-To\`. At least once.`,
+      parameters: { target: { description: 'An agent type, or `switchboard` for the router.' } },
+      'x-nats-subjects': [Subjects.allA2aInbox],
+      messages: msgRefs('a2aRequest'),
+    },
+    a2aReplies: {
+      address: 'a2a.replies.{caller}.{id}',
+      title: 'Answers to durable A2A requests',
+      description: `Where a durable request may ask its answers to go (besides an inbox); kept in \`${Names.a2aEventsStream}\` (subjects \`${Subjects.allA2aReplies}\`). A client identity may subscribe to \`a2a.replies.<identity>.>\`.`,
+      parameters: {
+        caller: { description: 'The caller, e.g. its NATS identity (`client-alice`).' },
+        id: { description: 'Any further tokens the caller chose.' },
+      },
+      'x-nats-subjects': [Subjects.allA2aReplies],
+      messages: msgRefs('a2aResponse'),
     },
     maxDeliveries: {
       address: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Names.tasksStream}.agent-{agent}`,
@@ -405,6 +518,40 @@ function operations(): Json {
         'Through an ordered consumer on the one subject (`POST /v1/ask` with SSE, `GET /v1/streams/<id>`).',
       channel: chan('chunks'),
       messages: chanMsgs('chunks', 'chunk'),
+    },
+    gatewayA2aRouter: {
+      action: 'receive',
+      title: 'The gateway serves A2A over NATS for the router',
+      channel: chan('a2aRouter'),
+      messages: chanMsgs('a2aRouter', 'a2aRequest'),
+      reply: replyOn('a2aResponse'),
+      bindings: queue('a2a-switchboard'),
+    },
+    gatewayA2aAgent: {
+      action: 'receive',
+      title: 'The gateway serves A2A over NATS for one agent type',
+      channel: chan('a2aAgent'),
+      messages: chanMsgs('a2aAgent', 'a2aRequest'),
+      reply: replyOn('a2aResponse'),
+      bindings: queue('a2a-<agent>'),
+    },
+    gatewayA2aInbox: {
+      action: 'receive',
+      title: 'A gateway takes a durable A2A request, answers it to its A2A-Reply-To, then acks it',
+      channel: chan('a2aInbox'),
+      messages: chanMsgs('a2aInbox', 'a2aRequest'),
+    },
+    gatewayA2aReplies: {
+      action: 'send',
+      title: 'A gateway answers a durable A2A request under a2a.replies.',
+      channel: chan('a2aReplies'),
+      messages: chanMsgs('a2aReplies', 'a2aResponse'),
+    },
+    gatewayStoreA2aEvents: {
+      action: 'send',
+      title: 'The gateway stores each A2A stream response before sending it',
+      channel: chan('a2aEvents'),
+      messages: chanMsgs('a2aEvents', 'a2aResponse'),
     },
     agentPublishEvent: {
       action: 'send',

@@ -92,7 +92,7 @@ describe('the identity table', () => {
       const toInbox = publish(id).filter((s) => s.startsWith('_INBOX'));
       expect(toInbox, id).toEqual(id.endsWith('-agent') ? ['_INBOX.>'] : []);
       // The gateway answers only the $SRV discovery requests it receives (docs/discovery.md).
-      expect(Identities[id]!.allowResponses, id).toBe(id === 'router' || id === 'gateway');
+      expect(Boolean(Identities[id]!.allowResponses), id).toBe(id === 'router' || id === 'gateway');
     }
   });
 
@@ -113,8 +113,13 @@ describe('the identity table', () => {
       Subjects.ask,
       Subjects.sagaGet,
       ...DeployedAgents.map((a) => Subjects.agentAsk(a)),
+      // A2A over NATS (docs/a2a.md), served by the gateway, and its durable requests
+      Subjects.a2aRouter,
+      ...DeployedAgents.map((a) => Subjects.a2aAgent(a)),
+      Subjects.a2aInbox('switchboard'),
+      ...DeployedAgents.map((a) => Subjects.a2aInbox(a)),
     ]);
-    expect(subscribe('client')).toEqual(['_INBOX.client.>']);
+    expect(subscribe('client')).toEqual(['_INBOX.client.>', 'a2a.replies.client.>']);
     expect(publish('gateway').filter((s) => !s.startsWith('$JS.API.STREAM.INFO.'))).toEqual([
       JsApi.info,
       Subjects.ask,
@@ -134,7 +139,39 @@ describe('the identity table', () => {
       '$JS.API.CONSUMER.INFO.KV_agents.*',
       '$JS.API.CONSUMER.DELETE.KV_agents.*',
       '$JS.FC.KV_agents.>',
+      // A2A over NATS (docs/a2a.md): answers to durable requests, their consumers; stream responses
+      // stored and resumed; tasks and contexts in KV
+      Subjects.allA2aReplies,
+      ...['switchboard', ...DeployedAgents].flatMap((t) => {
+        const c = Names.a2aInboxConsumer(t);
+        return [
+          JsApi.consumerInfo(Names.a2aRequestsStream, c),
+          JsApi.consumerCreate(Names.a2aRequestsStream, c, Subjects.a2aInbox(t)),
+          JsApi.consumerNext(Names.a2aRequestsStream, c),
+          ...JsApi.acks(Names.a2aRequestsStream, c),
+        ];
+      }),
+      Subjects.allA2aEvents,
+      `$JS.API.CONSUMER.CREATE.${Names.a2aEventsStream}.*.${Subjects.allA2aEvents}`,
+      `$JS.API.CONSUMER.CREATE.${Names.a2aEventsStream}.*`,
+      `$JS.API.CONSUMER.MSG.NEXT.${Names.a2aEventsStream}.*`,
+      `$JS.API.CONSUMER.INFO.${Names.a2aEventsStream}.*`,
+      `$JS.API.CONSUMER.DELETE.${Names.a2aEventsStream}.*`,
+      '$KV.a2a_tasks.>',
+      '$JS.API.DIRECT.GET.KV_a2a_tasks.$KV.a2a_tasks.>',
+      '$JS.API.CONSUMER.CREATE.KV_a2a_tasks.*.$KV.a2a_tasks.>',
+      '$JS.API.CONSUMER.INFO.KV_a2a_tasks.*',
+      '$JS.API.CONSUMER.DELETE.KV_a2a_tasks.*',
+      '$JS.FC.KV_a2a_tasks.>',
     ]);
+    // It answers A2A requests over NATS (several responses for a stream), never other inboxes.
+    expect(Identities.gateway!.allowResponses).toEqual({ max: 10_000, expires: '15m' });
+    expect(subscribe('gateway')).toEqual(
+      expect.arrayContaining([
+        `${Subjects.a2aRouter} a2a-switchboard`,
+        ...DeployedAgents.map((a) => `${Subjects.a2aAgent(a)} a2a-${a}`),
+      ]),
+    );
   });
 
   it("gives each user a client identity of their own: the client's permissions, only their own inboxes", () => {
@@ -143,7 +180,7 @@ describe('the identity table', () => {
       const id = userClientIdentity(user);
       expect(id).toBe(`client-${user}`);
       expect(publish(id)).toEqual(publish('client'));
-      expect(subscribe(id)).toEqual([`_INBOX.client-${user}.>`]);
+      expect(subscribe(id)).toEqual([`_INBOX.client-${user}.>`, `a2a.replies.client-${user}.>`]);
       expect(Identities[id]!.inboxPrefix).toBe(`_INBOX.client-${user}`);
       expect(Identities[id]!.allowResponses).toBe(false);
       // No subscription of one user covers another's inboxes, nor the shared client's.

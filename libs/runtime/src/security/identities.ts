@@ -1,4 +1,10 @@
-import { Names, Subjects, WorkflowConsumers, workflowConsumerName } from '@switchboard/contracts';
+import {
+  assertSafeToken,
+  Names,
+  Subjects,
+  WorkflowConsumers,
+  workflowConsumerName,
+} from '@switchboard/contracts';
 import { MicroPrefix, MicroVerbs } from '../micro/protocol.js';
 import { DeployedAgents } from '../provision.js';
 import { TokenSettings } from './tokens.js';
@@ -42,8 +48,11 @@ export interface Identity {
   inboxPrefix: string;
   publish: readonly Allow[];
   subscribe: readonly Allow[];
-  /** May answer the requests it receives, once each, whatever their reply subject (`allow_responses`). */
-  allowResponses: boolean;
+  /**
+   * May answer the requests it receives, whatever their reply subject (`allow_responses`): `true`
+   * once each; `{ max, expires }` up to `max` messages each within `expires` (streamed answers).
+   */
+  allowResponses: boolean | { max: number; expires: string };
 }
 
 /** JetStream API subjects (nats-server 2.9 and later), built from stream, consumer and bucket names. */
@@ -81,7 +90,14 @@ export function agentIdentity(agent: string): string {
   return `${agent}-agent`;
 }
 
-const allStreams = [Names.tasksStream, Names.eventsStream, Names.deadLetterStream, Names.chunksStream];
+const allStreams = [
+  Names.tasksStream,
+  Names.eventsStream,
+  Names.deadLetterStream,
+  Names.chunksStream,
+  Names.a2aEventsStream,
+  Names.a2aRequestsStream,
+];
 const sharedBuckets = [Names.sessionsBucket, Names.agentsBucket, Names.sagasBucket, Names.approvalsBucket];
 
 /** The durable consumers on `AGENT_EVENTS` through which `agent` reacts to other agents' events. */
@@ -174,6 +190,68 @@ function watchOf(bucket: string): Allow[] {
   ];
 }
 
+/** How many responses one A2A request over NATS may get, and for how long (a stream, or its resume). */
+export const A2aStreamResponses = { max: 10_000, expires: '15m' } as const;
+
+/** Where A2A is served over NATS (docs/a2a.md): the router's subject, then one per agent type. */
+function a2aTargets(
+  agents: readonly string[],
+): { target: string; subject: string; queue: string; to: string }[] {
+  return [
+    {
+      target: 'switchboard',
+      subject: Subjects.a2aRouter,
+      queue: Names.a2aQueue('switchboard'),
+      to: 'the router',
+    },
+    ...agents.map((a) => ({ target: a, subject: Subjects.a2aAgent(a), queue: Names.a2aQueue(a), to: a })),
+  ];
+}
+
+/**
+ * The gateway's side of A2A over NATS: serves the A2A subjects, keeps task records and contexts in
+ * `a2a_tasks`, stores stream responses in `A2A_EVENTS` and reads them back to resume a stream. It
+ * sends the responses of a stream as answers to the request (`allow_responses` with a maximum),
+ * never to an inbox it was not asked from.
+ */
+function a2aServingOf(agents: readonly string[]): { publish: Allow[]; subscribe: Allow[] } {
+  const bucket = Names.a2aTasksBucket;
+  const stream = Names.a2aEventsStream;
+  const why = 'A2A over NATS: stores and resumes stream responses (docs/a2a.md)';
+  const requests = Names.a2aRequestsStream;
+  const durable = a2aTargets(agents).flatMap((t) => {
+    const { target } = t;
+    const consumer = Names.a2aInboxConsumer(target);
+    const whyInbox = `takes durable A2A requests to ${t.to}`;
+    return [
+      { subject: JsApi.consumerInfo(requests, consumer), why: whyInbox },
+      { subject: JsApi.consumerCreate(requests, consumer, Subjects.a2aInbox(target)), why: whyInbox },
+      { subject: JsApi.consumerNext(requests, consumer), why: whyInbox },
+      ...JsApi.acks(requests, consumer).map((subject) => ({ subject, why: whyInbox })),
+    ];
+  });
+  return {
+    publish: [
+      { subject: Subjects.allA2aReplies, why: 'answers durable A2A requests (kept in A2A_EVENTS)' },
+      ...durable,
+      { subject: Subjects.allA2aEvents, why },
+      { subject: `$JS.API.CONSUMER.CREATE.${stream}.*.${Subjects.allA2aEvents}`, why },
+      { subject: `$JS.API.CONSUMER.CREATE.${stream}.*`, why },
+      { subject: `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, why },
+      { subject: `$JS.API.CONSUMER.INFO.${stream}.*`, why },
+      { subject: `$JS.API.CONSUMER.DELETE.${stream}.*`, why },
+      { subject: Subjects.bucketKeys(bucket), why: 'A2A task records and contexts' },
+      { subject: JsApi.keyGet(bucket), why: 'GetTask: reads an A2A task by its id' },
+      ...watchOf(bucket).map((allow) => ({ ...allow, why: "ListTasks: lists the caller's A2A tasks" })),
+    ],
+    subscribe: a2aTargets(agents).map((t) => ({
+      subject: t.subject,
+      queue: t.queue,
+      why: `A2A over NATS to ${t.to}`,
+    })),
+  };
+}
+
 function routerIdentity(agents: readonly string[]): Identity {
   const name = 'router';
   return {
@@ -253,14 +331,16 @@ function agentServiceIdentity(agent: string): Identity {
 
 function gatewayIdentity(agents: readonly string[]): Identity {
   const name = 'gateway';
+  const a2a = a2aServingOf(agents);
   return {
     name,
     description: 'the HTTP gateway: sends agents.ask, reads a session by its id',
     inboxPrefix: Subjects.identityInbox(name),
-    // Answers the $SRV requests it receives (only `admin` may send them), once each.
-    allowResponses: true,
+    // Answers the $SRV requests it receives (only `admin` may send them); an A2A stream over NATS
+    // answers its request with one message per stream response (docs/a2a.md).
+    allowResponses: A2aStreamResponses,
     publish: [
-      ...checksOf(sharedBuckets),
+      ...checksOf([...sharedBuckets, Names.a2aTasksBucket]),
       { subject: Subjects.ask, why: 'POST /v1/ask' },
       { subject: JsApi.keyGet(Names.sessionsBucket), why: 'GET /v1/sessions/<id>' },
       { subject: JsApi.keyGet(Names.sagasBucket), why: 'GET /v1/sagas/<id>' },
@@ -274,8 +354,9 @@ function gatewayIdentity(agents: readonly string[]): Identity {
         ...allow,
         why: 'A2A agent cards: lists the capability cards',
       })),
+      ...a2a.publish,
     ],
-    subscribe: [...discoveryOf(name), inboxOf(name)],
+    subscribe: [...a2a.subscribe, ...discoveryOf(name), inboxOf(name)],
   };
 }
 
@@ -299,8 +380,19 @@ function clientIdentity(agents: readonly string[], user?: string): Identity {
       { subject: Subjects.ask, why: 'asks' },
       { subject: Subjects.sagaGet, why: 'reads its sagas' },
       ...agents.map((a) => ({ subject: Subjects.agentAsk(a), why: `follows up with ${a}` })),
+      ...a2aTargets(agents).map((t) => ({ subject: t.subject, why: `A2A over NATS to ${t.to}` })),
+      ...a2aTargets(agents).map((t) => ({
+        subject: Subjects.a2aInbox(t.target),
+        why: `durable A2A requests to ${t.to}`,
+      })),
     ],
-    subscribe: [inboxOf(name)],
+    subscribe: [
+      inboxOf(name),
+      {
+        subject: `a2a.replies.${assertSafeToken(name, 'identity')}.>`,
+        why: 'answers to its durable A2A requests',
+      },
+    ],
   };
 }
 

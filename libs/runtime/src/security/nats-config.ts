@@ -56,9 +56,14 @@ function userBlock(u: UserEntry): string[] {
     ...allowList(id.subscribe, '            '),
     '          ]',
     '        }',
-    ...(id.allowResponses
+    ...(id.allowResponses === true
       ? ['        # answers the requests it receives, once each', '        allow_responses: true']
-      : []),
+      : id.allowResponses
+        ? [
+            '        # answers the requests it receives, several messages each (streams)',
+            `        allow_responses: { max: ${id.allowResponses.max}, expires: "${id.allowResponses.expires}" }`,
+          ]
+        : []),
     '      }',
     '    }',
   ];

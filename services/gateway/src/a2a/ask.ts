@@ -23,7 +23,7 @@ export function natsAskTurn(deps: {
   isConnected?: (() => boolean) | undefined;
   natsFailure(err: unknown): SwitchboardError | Failure;
 }): AskTurn {
-  return async (target, body, caller) => {
+  return async (target, body, caller, opts) => {
     if (deps.isConnected && !deps.isConnected())
       throw new Failure('bus_unavailable', 'the message bus is unavailable; retry shortly');
     const h = natsHeaders();
@@ -31,6 +31,7 @@ export function natsAskTurn(deps: {
       requestId: caller.requestId,
       traceparent: caller.traceparent,
       deadline: Date.now() + deps.timeoutMs,
+      ...(opts?.streamId ? { streamId: opts.streamId } : {}),
     });
     if (caller.token) h.set(HeaderNames.authorization, `Bearer ${caller.token}`);
     const subject = target ? Subjects.agentAsk(target) : Subjects.ask;

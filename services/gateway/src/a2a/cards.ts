@@ -49,21 +49,42 @@ export function skillsOf(card: CapabilityCard): AgentSkill[] {
   }));
 }
 
+/** The URI of Switchboard's A2A binding over NATS (docs/a2a.md), a custom binding of its own. */
+export const NatsBindingUri = 'https://switchboard.dev/a2a/bindings/nats/v1';
+
+/**
+ * What a gateway adds to its cards: `natsUrl`, the same agent over NATS
+ * (`nats://<server>/a2a.<agent>`) when it serves the binding; `streaming`, when streamed answers'
+ * chunks reach it (`AGENT_CHUNKS`), so `SendStreamingMessage` streams the answer.
+ */
+export interface CardOptions {
+  natsUrl?: string | undefined;
+  streaming?: boolean | undefined;
+}
+
 /** What every card of this gateway shares; `secure`: callers need a bearer token. */
 function baseCard(
   url: string,
   secure: boolean,
+  { natsUrl, streaming = false }: CardOptions = {},
 ): Omit<AgentCard, 'name' | 'description' | 'skills' | 'version'> {
+  const nats = natsUrl
+    ? [{ url: natsUrl, protocolBinding: NatsBindingUri, tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }]
+    : [];
   return {
-    // v1.0 first (the SDK's clients pick it), then the same endpoint for v0.3 peers (`message/send`).
-    supportedInterfaces: duplicateInterfacesForLegacy(
-      [{ url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }],
-      ['JSONRPC'],
-    ),
+    // v1.0 first (the SDK's clients pick it), then the same endpoint for v0.3 peers (`message/send`),
+    // then the NATS binding (v1.0 only).
+    supportedInterfaces: [
+      ...duplicateInterfacesForLegacy(
+        [{ url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }],
+        ['JSONRPC'],
+      ),
+      ...nats,
+    ],
     provider: { organization: 'Switchboard', url: 'https://github.com/switchboard' },
     documentationUrl: 'docs/a2a.md',
-    // One final event per turn: `message/stream` answers, but does not stream chunks.
-    capabilities: { streaming: false, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    // Without chunks, one final event per turn: `message/stream` answers, but does not stream.
+    capabilities: { streaming, pushNotifications: false, extensions: [], extendedAgentCard: false },
     securitySchemes: secure
       ? {
           bearer: {
@@ -82,9 +103,14 @@ function baseCard(
 }
 
 /** The card of one agent, reached at `<base>/a2a/<agent>`. */
-export function agentCard(card: CapabilityCard, base: string, secure: boolean): AgentCard {
+export function agentCard(
+  card: CapabilityCard,
+  base: string,
+  secure: boolean,
+  opts: CardOptions = {},
+): AgentCard {
   return {
-    ...baseCard(`${base}/a2a/${card.name}`, secure),
+    ...baseCard(`${base}/a2a/${card.name}`, secure, opts),
     name: `switchboard-${card.name}`,
     description: card.description,
     version: card.version,
@@ -93,10 +119,15 @@ export function agentCard(card: CapabilityCard, base: string, secure: boolean): 
 }
 
 /** The gateway's own card: the router picks the agent; the skills of every registered agent. */
-export function gatewayCard(agents: Iterable<CapabilityCard>, base: string, secure: boolean): AgentCard {
+export function gatewayCard(
+  agents: Iterable<CapabilityCard>,
+  base: string,
+  secure: boolean,
+  opts: CardOptions = {},
+): AgentCard {
   const cards = [...agents].sort((a, b) => a.name.localeCompare(b.name));
   return {
-    ...baseCard(`${base}/a2a`, secure),
+    ...baseCard(`${base}/a2a`, secure, opts),
     name: 'Switchboard',
     description: `Routes each message to the agent that fits (${cards.map((c) => c.name).join(', ') || 'none registered yet'}) and keeps the conversation as a session.`,
     version: '0.1.0',

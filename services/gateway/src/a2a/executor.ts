@@ -7,6 +7,7 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import { type AskReply, ErrorCodes, errorReply } from '@switchboard/contracts';
+import { newStreamId, type OpenChunks, relayChunks } from './chunk-events.js';
 
 /** Who sent an A2A request, set on the call context by the route (`context.state`). */
 export interface A2aCaller {
@@ -16,6 +17,8 @@ export interface A2aCaller {
   token?: string | undefined;
   requestId: string;
   traceparent: string;
+  /** A streaming method (`SendStreamingMessage`): the answer's chunks become artifact updates. */
+  streaming?: boolean | undefined;
 }
 
 export const callerKey = 'switchboard.caller';
@@ -25,15 +28,20 @@ export type AskTurn = (
   target: string | undefined,
   body: { text: string; sessionId?: string; userId?: string },
   caller: A2aCaller,
+  /** `streamId`: have the answer streamed to `chunks.<streamId>` too (docs/streaming.md). */
+  opts?: { streamId?: string },
 ) => Promise<AskReply>;
 
 /**
- * The A2A contexts this gateway has seen: `<owner> <contextId>` to the Switchboard session it runs
- * in. In memory, like the SDK's task store: a gateway restart forgets them (the sessions stay in KV).
+ * The A2A contexts: `<owner> <contextId>` to the Switchboard session it runs in. Kept in the
+ * `a2a_tasks` bucket (`kvContextSessions`), so every gateway knows them, and after a restart.
  */
-export type ContextSessions = Map<string, string>;
+export interface ContextSessions {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, sessionId: string): Promise<void>;
+}
 
-function textPart(text: string): Part {
+export function textPart(text: string): Part {
   return {
     content: { $case: 'text', value: text },
     metadata: undefined,
@@ -42,7 +50,7 @@ function textPart(text: string): Part {
   };
 }
 
-function agentMessage(taskId: string, contextId: string, text: string): Message {
+export function agentMessage(taskId: string, contextId: string, text: string): Message {
   return {
     messageId: randomUUID(),
     contextId,
@@ -52,6 +60,18 @@ function agentMessage(taskId: string, contextId: string, text: string): Message 
     metadata: undefined,
     extensions: [],
     referenceTaskIds: [],
+  };
+}
+
+/** The `answer` artifact: one text part. Chunks of a streamed answer update it under the same id. */
+function answerArtifact(artifactId: string, text: string) {
+  return {
+    artifactId,
+    name: 'answer',
+    description: '',
+    parts: [textPart(text)],
+    metadata: undefined,
+    extensions: [],
   };
 }
 
@@ -85,6 +105,8 @@ export class SwitchboardExecutor implements AgentExecutor {
     private readonly target: string | undefined,
     private readonly ask: AskTurn,
     private readonly sessions: ContextSessions,
+    /** With it, a streaming caller gets the answer's chunks as `artifact-update` events. */
+    private readonly chunks?: OpenChunks,
   ) {}
 
   /** The tasks between turns (`input-required`, `submitted`), with their context. */
@@ -107,8 +129,12 @@ export class SwitchboardExecutor implements AgentExecutor {
     };
     bus.publish(AgentEvent.task(task));
     const key = `${ctx.context.user?.userName ?? ''} ${contextId}`;
-    const sessionId = this.sessions.get(key);
-    const reply = await this.ask(
+    const sessionId = await this.sessions.get(key);
+    const answerId = randomUUID();
+    const streamId = caller.streaming && this.chunks ? newStreamId() : undefined;
+    // Opened before the request, so no chunk is missed; without it the turn is answered unstreamed.
+    const source = streamId ? await this.chunks?.(streamId).catch(() => undefined) : undefined;
+    const asking = this.ask(
       this.target,
       {
         text: textOf(ctx.userMessage),
@@ -116,27 +142,37 @@ export class SwitchboardExecutor implements AgentExecutor {
         ...(caller.userId ? { userId: caller.userId } : {}),
       },
       caller,
+      source && streamId ? { streamId } : {},
     ).catch((err: unknown) => errorReply(err) as AskReply);
+    if (source) {
+      await relayChunks(source, asking, (text, append) =>
+        bus.publish(
+          AgentEvent.artifactUpdate({
+            taskId,
+            contextId,
+            artifact: answerArtifact(answerId, text),
+            append,
+            lastChunk: false,
+            metadata: undefined,
+          }),
+        ),
+      );
+    }
+    const reply = await asking;
     // A `clarify` reply opens no session: the context's next message starts one.
-    if (reply.ok && reply.status !== 'clarify') this.sessions.set(key, reply.sessionId);
+    if (reply.ok && reply.status !== 'clarify') await this.sessions.set(key, reply.sessionId);
     const text = reply.ok ? reply.text : `${reply.error.code}: ${reply.error.message}`;
     const state = stateOf(reply);
     if (state === TaskState.TASK_STATE_INPUT_REQUIRED || state === TaskState.TASK_STATE_SUBMITTED)
       this.waiting.set(taskId, contextId);
     else this.waiting.delete(taskId);
     if (state === TaskState.TASK_STATE_COMPLETED) {
+      // The whole answer replaces what chunks streamed (the reply is authoritative).
       bus.publish(
         AgentEvent.artifactUpdate({
           taskId,
           contextId,
-          artifact: {
-            artifactId: randomUUID(),
-            name: 'answer',
-            description: '',
-            parts: [textPart(text)],
-            metadata: undefined,
-            extensions: [],
-          },
+          artifact: answerArtifact(answerId, text),
           append: false,
           lastChunk: true,
           metadata: undefined,
@@ -144,7 +180,15 @@ export class SwitchboardExecutor implements AgentExecutor {
       );
     }
     const metadata = reply.ok
-      ? { sessionId: reply.sessionId, agent: reply.agent, status: reply.status }
+      ? {
+          sessionId: reply.sessionId,
+          agent: reply.agent,
+          status: reply.status,
+          // A queued turn's task: its answer in the session settles the A2A task (`settleQueued`).
+          ...(reply.status === 'queued' && typeof reply.data?.taskId === 'string'
+            ? { taskId: reply.data.taskId }
+            : {}),
+        }
       : { error: reply.error };
     bus.publish(
       AgentEvent.statusUpdate({

@@ -1,26 +1,15 @@
 import { A2A_VERSION_HEADER, AgentCard } from '@a2a-js/sdk';
-import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
-import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
-import {
-  DefaultRequestHandler,
-  InMemoryTaskStore,
-  JsonRpcTransportHandler,
-  ServerCallContext,
-  type User,
-  validateVersion,
-} from '@a2a-js/sdk/server';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AgentName, type AskReplyError, errorReply, SwitchboardError, UserId } from '@switchboard/contracts';
-import { bearerToken, identifyCaller, type TokenVerifier } from '@switchboard/runtime';
+import { bearerToken, identifyCaller, type StoredSession, type TokenVerifier } from '@switchboard/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { openChunkSource } from '../chunk-source.js';
 import { agentCard, gatewayCard, registeredAgents } from './cards.js';
-import {
-  type A2aCaller,
-  type AskTurn,
-  type ContextSessions,
-  callerKey,
-  SwitchboardExecutor,
-} from './executor.js';
+import type { A2aCaller, AskTurn } from './executor.js';
+import { callA2a, createA2aService, rpcError, type Transports } from './handlers.js';
+import { natsInterfaceUrl, startA2aNatsBinding } from './nats-binding.js';
 
 /** The routes' metric labels (primed with the others in `buildGateway`). */
 export const a2aRoutes = [
@@ -40,65 +29,52 @@ export interface A2aRouteDeps {
   ask: AskTurn;
   tokens?: TokenVerifier | undefined;
   sendError(reply: FastifyReply, body: AskReplyError, requestId: string): FastifyReply;
-}
-
-class Caller implements User {
-  constructor(private readonly id: string | undefined) {}
-  get isAuthenticated() {
-    return this.id !== undefined;
-  }
-  get userName() {
-    return this.id ?? 'anonymous';
-  }
-}
-
-interface Transports {
-  v1: JsonRpcTransportHandler;
-  legacy: LegacyJsonRpcTransportHandler;
-  /** The card the SDK checks versions and input modes against. */
-  card: AgentCard;
+  /** The `a2a_tasks` bucket: tasks and contexts in KV, shared by every gateway (else in memory). */
+  tasksKv?: KV | undefined;
+  /** Reads a session (a queued task is settled once its answer landed there). */
+  readSession?: ((sessionId: string) => Promise<StoredSession | null>) | undefined;
+  /** With the bucket, NATS and JetStream, A2A is also served over NATS (`a2a.<agent>`; docs/a2a.md). */
+  nc?: NatsConnection | undefined;
+  js?: JetStreamClient | undefined;
+  /** The deadline of one turn, ms (the NATS binding's streams wait this long for an event). */
+  timeoutMs?: number | undefined;
 }
 
 /**
  * A2A through the gateway (docs/a2a.md): the gateway's card and one per agent, generated from the
  * capability cards; JSON-RPC at `POST /a2a` (the router picks the agent) and `POST /a2a/<agent>`,
  * served by the SDK's `DefaultRequestHandler` and transport-agnostic JSON-RPC handlers (v1.0
- * methods, and v0.3's `message/send` when no `A2A-Version: 1.0` is sent). Tasks live in the SDK's
- * `InMemoryTaskStore`, scoped to the caller's user.
+ * methods, and v0.3's `message/send` when no `A2A-Version: 1.0` is sent). Tasks live in the
+ * `a2a_tasks` bucket when given (else in memory), scoped to the caller's user; with the bucket and
+ * JetStream the same handlers also serve A2A over NATS (`nats-binding.ts`).
  */
 export function registerA2aRoutes(app: FastifyInstance, deps: A2aRouteDeps): void {
-  const store = new InMemoryTaskStore();
-  const sessions: ContextSessions = new Map();
-  const transports = new Map<string, Transports>();
   const secure = deps.tokens !== undefined;
-  const transportsOf = (target: string | undefined): Transports => {
-    const key = target ?? '';
-    let t = transports.get(key);
-    if (!t) {
-      const card = gatewayCard([], target ? `/a2a/${target}` : '/a2a', secure);
-      // The published cards say `streaming: false` (no chunks); a caller that streams anyway gets
-      // the turn's events (task, answer, final status), so the SDK's own check must let it through.
-      card.capabilities = { ...card.capabilities!, streaming: true };
-      const handler = new DefaultRequestHandler(
-        card,
-        store,
-        new SwitchboardExecutor(target, deps.ask, sessions),
-      );
-      t = {
-        v1: new JsonRpcTransportHandler(handler),
-        legacy: new LegacyJsonRpcTransportHandler(handler),
-        card,
-      };
-      transports.set(key, t);
-    }
-    return t;
-  };
+  const { js } = deps;
+  const chunks = js ? (streamId: string) => openChunkSource(js, streamId) : undefined;
+  const transportsOf = createA2aService({ ...deps, secure, chunks });
+  const streaming = chunks !== undefined;
+  let natsUrl: ((target: string | undefined) => string) | undefined;
+  if (deps.tasksKv && deps.nc && deps.js) {
+    const { nc, js } = deps;
+    const binding = startA2aNatsBinding({
+      ...deps,
+      nc,
+      js,
+      transportsOf,
+      tokens: deps.tokens,
+      timeoutMs: deps.timeoutMs ?? 30_000,
+    });
+    natsUrl = (target) => natsInterfaceUrl(nc, target);
+    app.addHook('onClose', () => binding.stop());
+  }
   app.get('/.well-known/agent-card.json', async (req, reply) => {
     const agents = await registeredAgents(deps.agentsKv);
     const card = gatewayCard(
       [...agents.values()].map((a) => a.card),
       baseUrl(req),
       secure,
+      { natsUrl: natsUrl?.(undefined), streaming },
     );
     return reply.header('cache-control', 'no-cache').send(AgentCard.toJSON(card));
   });
@@ -110,7 +86,11 @@ export function registerA2aRoutes(app: FastifyInstance, deps: A2aRouteDeps): voi
     }
     return reply
       .header('cache-control', 'no-cache')
-      .send(AgentCard.toJSON(agentCard(found.card, baseUrl(req), secure)));
+      .send(
+        AgentCard.toJSON(
+          agentCard(found.card, baseUrl(req), secure, { natsUrl: natsUrl?.(found.card.name), streaming }),
+        ),
+      );
   });
   app.post('/a2a', (req, reply) => serveRpc(req, reply, deps, transportsOf(undefined)));
   app.post<{ Params: { agent: string } }>('/a2a/:agent', (req, reply) => {
@@ -126,11 +106,6 @@ export function registerA2aRoutes(app: FastifyInstance, deps: A2aRouteDeps): voi
 /** `http://host:port` as the caller reached the gateway. */
 function baseUrl(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
-}
-
-/** A JSON-RPC error response. */
-function rpcError(id: unknown, error: { code: number; message: string }) {
-  return { jsonrpc: '2.0', id: id ?? null, error };
 }
 
 /** The caller of a JSON-RPC request: a valid token in secure mode (401 otherwise). */
@@ -168,25 +143,10 @@ async function serveRpc(req: FastifyRequest, reply: FastifyReply, deps: A2aRoute
       .send(rpcError(null, { code: -32700, message: 'Parse error: send one JSON-RPC request' }));
   }
   const version = req.headers[A2A_VERSION_HEADER.toLowerCase()];
-  const requested = typeof version === 'string' && version !== '' ? version : undefined;
-  const legacy = (requested ?? A2A_LEGACY_PROTOCOL_VERSION) === A2A_LEGACY_PROTOCOL_VERSION;
-  const context = new ServerCallContext({
-    user: new Caller(caller.userId),
-    ...(requested ? { requestedVersion: requested } : {}),
-    state: new Map<string, unknown>([[callerKey, caller]]),
-  });
-  const mapError = legacy
-    ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError
-    : JsonRpcTransportHandler.mapToJSONRPCError;
-  try {
-    validateVersion(context.requestedVersion, t.card, 'JSONRPC');
-    const out = await (legacy ? t.legacy : t.v1).handle(body, context);
-    reply.header('x-request-id', requestId);
-    if (!(Symbol.asyncIterator in (out as object))) return reply.code(200).send(out);
-    return streamEvents(reply, out as AsyncGenerator<unknown>, body.id, mapError);
-  } catch (err) {
-    return reply.code(200).send(rpcError(body.id, mapError(err)));
-  }
+  const out = await callA2a(t, body, caller, typeof version === 'string' ? version : undefined);
+  reply.header('x-request-id', requestId);
+  if (out.kind === 'unary') return reply.code(200).send(out.response);
+  return streamEvents(reply, out.events, body.id, out.mapError);
 }
 
 /** Server-Sent Events, one `data:` per JSON-RPC response, until the task settles. */
