@@ -130,9 +130,11 @@ if (ready.every(Boolean) && !stopping && nats.secure) {
 Switchboard is running, secure: NATS identities with TLS, callers prove who they are.
   NATS       ${nats.url}   (identities, certificates and demo tokens in ${dir})
   Gateway    http://127.0.0.1:${gatewayPort}   (POST /v1/ask, GET /v1/sessions/<id>, /metrics)
+  Web chat   http://127.0.0.1:${gatewayPort}/   (Connection → Bearer token: the contents of ${dir}/alice.token)
   Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
 
 Try it (as alice, with her demo token):
+  npm run chat -- --url http://127.0.0.1:${gatewayPort} --token ${dir}/alice.token
   (set -a; . ${dir}/client-alice.env; npm run ask -- --token ${dir}/alice.token 'how many vacation days do I have?')
   nats req -s ${nats.url} --tlsca ${dir}/ca.pem --nkey ${dir}/client-alice.nk --inbox-prefix _INBOX.client-alice \\
        -H "Authorization:Bearer $(cat ${dir}/alice.token)" agents.ask 'how many vacation days do I have?'
@@ -147,9 +149,11 @@ Ctrl-C stops everything started here.
 Switchboard is running.
   NATS       ${nats.url}
   Gateway    http://127.0.0.1:${gatewayPort}   (POST /v1/ask, GET /v1/sessions/<id>, /metrics)
+  Web chat   http://127.0.0.1:${gatewayPort}/   (Connection → User id: alice)
   Metrics    router :${services[0].env.OPS_PORT}/metrics  hr-agent :${services[1].env.OPS_PORT}/metrics  finance-agent :${services[2].env.OPS_PORT}/metrics
 
 Try it:
+  npm run chat -- --url http://127.0.0.1:${gatewayPort} --user alice
   nats req${natsFlag} agents.ask '{"text":"how many vacation days do I have?","userId":"alice"}'
   npm run ask -- --user alice 'how many vacation days do I have?'${nats.url === 'nats://127.0.0.1:4222' ? '' : `   (with NATS_URL=${nats.url})`}
   curl -s localhost:${gatewayPort}/v1/ask -H 'content-type: application/json' \\

@@ -119,6 +119,12 @@ it('starts the system with the services heap limits in NODE_OPTIONS, prints a wo
   const printedGateway = /Gateway\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
   expect(printedGateway?.[1], out).toBe(String(gatewayPort));
   expect(out).toContain(`NATS       ${server.url}`);
+  // The printed web chat address serves the page.
+  const webChat = /Web chat\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+  expect(webChat, out).toBe(`http://127.0.0.1:${gatewayPort}/`);
+  const page = await fetch(webChat!);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
 
   // The printed curl example, run as printed (or its equivalent with fetch where curl is missing).
   const curl = /curl -s (\S+) -H '([^']+)' \\\n\s+-d '([^']+)'/.exec(out);
