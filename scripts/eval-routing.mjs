@@ -9,6 +9,11 @@
 // time (index build) and CPU per classification are its own. Also: multi-intent detection on
 // eval/routing/multi-intent.jsonl. With ANTHROPIC_API_KEY set, the Claude classifier on the held-out
 // split too. Run after `turbo run build` (npm run eval:routing).
+//
+// `-- --cv [--folds 5] [--seed 13]`: k-fold cross-validation on the tune split instead (stratified by
+// label, fixed seed): each fold's settings are calibrated on the other k-1 folds and measured on the
+// fold, and the report gives the mean (and spread) of the folds' accuracy and out-of-scope → clarify,
+// and multi-intent detection with the same folds. `-- --options hybrid` measures only the named options.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +21,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
 const round = (x, d = 4) => (typeof x === 'number' ? Math.round(x * 10 ** d) / 10 ** d : x);
-const option = process.argv.includes('--child') ? process.argv[process.argv.indexOf('--child') + 1] : null;
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
+const option = arg('--child');
+// `--hybrid '{"context":0.8}'`: hybrid options to measure before making them the defaults.
+const experiment = JSON.parse(arg('--hybrid') ?? '{}');
+const cv = process.argv.includes('--cv')
+  ? { folds: Number(arg('--folds') ?? 5), seed: Number(arg('--seed') ?? 13) }
+  : null;
 
 /** Everything a measurement needs, loaded after the clock for start-up has started. */
 async function load() {
@@ -36,7 +47,8 @@ function summarize(m) {
   const cls = (c) => ({ ...c, precision: round(c.precision), recall: round(c.recall) });
   return {
     n: m.n,
-    accuracy: round(m.accuracy),
+    // An empty split (the held-out split between two held-out sets) has no accuracy.
+    accuracy: m.n === 0 ? null : round(m.accuracy),
     agents: Object.fromEntries(Object.entries(m.agents).map(([k, v]) => [k, cls(v)])),
     outOfScope: cls(m.outOfScope),
     confusion: m.confusion,
@@ -75,7 +87,11 @@ function scorer(C, cards, name) {
       decide: (r, s) => (r.agent && r.score >= s.threshold ? r.agent : null),
     };
   }
-  const clf = C.createHybridClassifier({ reject: C.rejectExamples, settings: { threshold: 0, margin: -1 } });
+  const clf = C.createHybridClassifier({
+    ...experiment,
+    reject: C.rejectExamples,
+    settings: { threshold: 0, margin: -1 },
+  });
   clf.update(cards);
   return {
     classify: (t) => clf.classify(t),
@@ -85,8 +101,8 @@ function scorer(C, cards, name) {
 }
 
 /** The calibration rule: best tune accuracy with out-of-scope recall >= 0.9; ties: first in grid order. */
-function calibrate(C, rows, raw, decide, grid) {
-  const tune = rows.map((r, i) => [r, raw[i]]).filter(([r]) => r.split === 'tune');
+function calibrate(C, rows, raw, decide, grid, use = (r) => r.split === 'tune') {
+  const tune = rows.map((r, i) => [r, raw[i], i]).filter(([r, , i]) => use(r, i));
   let best = null;
   for (const s of grid) {
     const m = C.computeMetrics(
@@ -105,6 +121,7 @@ async function child(name) {
   const s = scorer(C, cards, name);
   const startupMs = performance.now() - t0;
   const raw = rows.map((r) => s.classify(r.text));
+  if (cv) return crossValidate(C, rows, raw, s, name, multi, cards);
   const cal = calibrate(C, rows, raw, s.decide, grids[name]());
   const predict = (i) => s.decide(raw[i], cal.settings) ?? C.noneLabel;
   const outcomes = (split) =>
@@ -128,9 +145,76 @@ async function child(name) {
   return out;
 }
 
+/**
+ * k-fold cross-validation on the tune split: the raw scores do not depend on the data set (the
+ * classifier is built from the cards alone), so each fold only re-runs the calibration on the other
+ * folds and is decided with the settings found there.
+ */
+function crossValidate(C, rows, raw, s, name, multi, cards) {
+  const tune = rows.map((_r, i) => i).filter((i) => rows[i].split === 'tune');
+  const folds = C.stratifiedFolds(tune, cv.folds, cv.seed, (i) => rows[i].label);
+  const foldOf = new Map(tune.map((i, n) => [i, folds[n]]));
+  const multiTune = multi.filter((r) => r.split === 'tune');
+  const multiFolds = C.stratifiedFolds(multiTune, cv.folds, cv.seed, (r) => String(r.intents.length));
+  const perFold = [];
+  const pooled = [];
+  const multiPooled = { n: 0, correct: 0, twoPart: 0, twoPartFound: 0, singleSplitWrongly: 0, errors: [] };
+  for (let f = 0; f < cv.folds; f++) {
+    const cal = calibrate(
+      C,
+      rows,
+      raw,
+      s.decide,
+      grids[name](),
+      (_r, i) => foldOf.has(i) && foldOf.get(i) !== f,
+    );
+    const outcomes = tune
+      .filter((i) => foldOf.get(i) === f)
+      .map((i) => ({
+        text: rows[i].text,
+        label: rows[i].label,
+        predicted: s.decide(raw[i], cal.settings) ?? C.noneLabel,
+      }));
+    pooled.push(...outcomes);
+    const m = C.computeMetrics(outcomes);
+    perFold.push({
+      fold: f,
+      n: m.n,
+      settings: cal.settings,
+      calibrationAccuracy: round(cal.accuracy),
+      accuracy: round(m.accuracy),
+      outOfScopeRecall: round(m.outOfScope.recall),
+    });
+    if (name === 'hybrid') {
+      const held = multiTune.filter((_, n) => multiFolds[n] === f).map((r) => ({ ...r, split: 'fold' }));
+      const b = multiIntent(C, cards, cal.settings, held).fold;
+      if (b)
+        for (const k of Object.keys(multiPooled))
+          multiPooled[k] = k === 'errors' ? [...multiPooled[k], ...b[k]] : multiPooled[k] + b[k];
+    }
+  }
+  const spread = (key) => {
+    const { mean, sd } = C.meanAndSpread(perFold.map((p) => p[key]));
+    return { mean: round(mean), sd: round(sd) };
+  };
+  const all = C.computeMetrics(pooled);
+  return {
+    option: name,
+    cv: { folds: cv.folds, seed: cv.seed, n: tune.length },
+    accuracy: spread('accuracy'),
+    outOfScopeRecall: spread('outOfScopeRecall'),
+    calibrationAccuracy: spread('calibrationAccuracy'),
+    pooled: summarize(all),
+    perFold,
+    ...(name === 'hybrid'
+      ? { multiIntent: { ...multiPooled, accuracy: round(multiPooled.correct / multiPooled.n) } }
+      : {}),
+  };
+}
+
 /** Multi-intent detection with the calibrated hybrid: are two-part questions found, single ones left whole? */
 function multiIntent(C, cards, settings, rows) {
-  const clf = C.createHybridClassifier({ reject: C.rejectExamples, settings });
+  const clf = C.createHybridClassifier({ ...experiment, reject: C.rejectExamples, settings });
   clf.update(cards);
   const bySplit = {};
   for (const r of rows) {
@@ -157,17 +241,41 @@ function multiIntent(C, cards, settings, rows) {
   return bySplit;
 }
 
+const names = (arg('--options') ?? 'lexical,semantic,hybrid').split(',');
 if (option) {
   process.stdout.write(JSON.stringify(await child(option)));
 } else {
   const self = fileURLToPath(import.meta.url);
   const options = {};
-  for (const name of ['lexical', 'semantic', 'hybrid']) {
+  const cvArgs = [
+    ...(cv ? ['--cv', '--folds', String(cv.folds), '--seed', String(cv.seed)] : []),
+    ...(arg('--hybrid') ? ['--hybrid', arg('--hybrid')] : []),
+  ];
+  for (const name of names) {
     options[name] = JSON.parse(
-      execFileSync(process.execPath, [self, '--child', name], { encoding: 'utf8', maxBuffer: 64e6 }),
+      execFileSync(process.execPath, [self, '--child', name, ...cvArgs], {
+        encoding: 'utf8',
+        maxBuffer: 64e6,
+      }),
     );
   }
   const { rows } = await load();
+  if (cv) {
+    const comparison = Object.fromEntries(
+      Object.entries(options).map(([k, v]) => [
+        k,
+        {
+          cvAccuracy: v.accuracy,
+          cvOutOfScopeRecall: v.outOfScopeRecall,
+          calibrationAccuracy: v.calibrationAccuracy,
+        },
+      ]),
+    );
+    const multi = options.hybrid?.multiIntent;
+    const report = { cv: options[names[0]].cv, comparison, multiIntent: multi, options };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.exit(0);
+  }
   const report = {
     dataset: {
       n: rows.length,

@@ -9,6 +9,7 @@ import {
   termFeatures,
   tfWeight,
 } from './features.js';
+import { sentences, sentenceWeights } from './sentences.js';
 import { createSpeller } from './spelling.js';
 import { contentTerms, contentTermsOf, foldedWords, gateWords } from './text.js';
 
@@ -57,6 +58,8 @@ export interface EmbeddedOptions {
   /** Minimum agent score to route; below it the answer is `clarify`. */
   threshold?: number;
   weights?: Partial<EmbeddedWeights>;
+  /** Weight of a context sentence of a long message next to the sentence that asks (default 1). */
+  context?: number;
 }
 
 /** The calibrated defaults (see `scripts/eval-routing.mjs`: calibration uses the tune split only). */
@@ -382,6 +385,7 @@ export function segments(text: string): string[] {
 export function createEmbeddedClassifier(opts: EmbeddedOptions = {}): EmbeddedClassifier {
   const threshold = opts.threshold ?? defaultThreshold;
   const weights: EmbeddedWeights = { ...defaultWeights, ...opts.weights };
+  const context = opts.context ?? 1;
   let index = buildIndex([], weights);
   let best = new Float64Array(0);
   let partScores = new Float64Array(0);
@@ -400,11 +404,14 @@ export function createEmbeddedClassifier(opts: EmbeddedOptions = {}): EmbeddedCl
       const textWords = foldedWords(text);
       if (gateWords(text, textWords) !== null) return { agent: null, score: 0, scores };
       best.fill(0);
-      const parts = [contentTermsOf(textWords), ...segments(text).map((s) => contentTerms(s))];
-      for (const terms of parts) {
-        if (!scoreAgents(index, terms, weights, partScores)) continue;
-        for (let a = 0; a < partScores.length; a++) if (partScores[a]! > best[a]!) best[a] = partScores[a]!;
-      }
+      const split = sentences(text);
+      const parts = [contentTermsOf(textWords), ...split.map((s) => contentTerms(s.text))];
+      const partWeight = [1, ...sentenceWeights(split, context)];
+      parts.forEach((terms, p) => {
+        const k = partWeight[p]!;
+        if (k === 0 || !scoreAgents(index, terms, weights, partScores)) return;
+        for (let a = 0; a < partScores.length; a++) best[a] = Math.max(best[a]!, k * partScores[a]!);
+      });
       let top = 0;
       for (let a = 0; a < best.length; a++) {
         best[a] = Math.min(1, best[a]!);

@@ -1,5 +1,6 @@
-import { createEmbeddedClassifier, type EmbeddedOptions, type RouteCandidate, segments } from './embedded.js';
+import { createEmbeddedClassifier, type EmbeddedOptions, type RouteCandidate } from './embedded.js';
 import { createSemanticIndex, rejectName, type SemanticOptions } from './semantic.js';
+import { sentences, sentenceWeights } from './sentences.js';
 import { gate } from './text.js';
 
 /** How the lexical and semantic scores are combined into a decision. Calibrated on the tune split. */
@@ -18,8 +19,8 @@ export interface HybridSettings {
  * reported.
  */
 export const defaultHybridSettings: Readonly<HybridSettings> = Object.freeze({
-  lexical: 0.3,
-  threshold: 0.1,
+  lexical: 0.5,
+  threshold: 0.27,
   margin: 0.02,
 });
 
@@ -29,8 +30,16 @@ export interface HybridOptions {
   /** Out-of-scope examples (see {@link SemanticOptions.reject}). */
   reject?: readonly string[];
   semantic?: Omit<SemanticOptions, 'reject'>;
-  lexical?: Omit<EmbeddedOptions, 'threshold'>;
+  lexical?: Omit<EmbeddedOptions, 'threshold' | 'context'>;
+  /**
+   * Weight of a context sentence of a long message next to the sentence that asks, in both views
+   * (see {@link sentenceWeights}); default {@link defaultContextWeight}.
+   */
+  context?: number;
 }
+
+/** Chosen by cross-validation on the tune split (`npm run eval:routing -- --cv`). */
+export const defaultContextWeight = 0;
 
 /** One classification by the hybrid classifier. */
 export interface HybridResult {
@@ -98,7 +107,10 @@ export interface HybridClassifier {
  */
 export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifier {
   const s: HybridSettings = { ...defaultHybridSettings, ...opts.settings };
-  const lexical = createEmbeddedClassifier({ ...opts.lexical, threshold: 0 });
+  const context = opts.context ?? defaultContextWeight;
+  if (!(context >= 0 && context <= 1))
+    throw new RangeError(`context weight must be in [0, 1], got ${context}`);
+  const lexical = createEmbeddedClassifier({ ...opts.lexical, threshold: 0, context });
   const semantic = createSemanticIndex({ ...opts.semantic, ...(opts.reject ? { reject: opts.reject } : {}) });
   // The reject examples are a card of their own in the lexical index too (see `update`).
   const rejectCard: RouteCandidate | undefined = opts.reject?.length
@@ -123,17 +135,23 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
       };
       if (agents.length === 0 || gate(text) !== null) return result;
       const lex = lexical.classify(text).scores;
-      // The whole text and each of its sentences: the best part counts, as in the lexical index.
+      // The whole text and each of its sentences: the best part counts, as in the lexical index;
+      // the context sentences of a message that asks count `context` times (not at all by default).
       const sem = new Float64Array(agents.length).fill(-1);
       let reject = -1;
       let known = false;
-      for (const part of [text, ...segments(text)]) {
+      const split = sentences(text);
+      const weights = [1, ...sentenceWeights(split, context)];
+      [text, ...split.map((s) => s.text)].forEach((part, p) => {
+        const k = weights[p]!;
+        // A sentence that does not count is not scored at all (CPU per classification).
+        if (k === 0) return;
         const r = semantic.score(part);
-        if (!r.known) continue;
+        if (!r.known) return;
         known = true;
-        for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, r.scores[a]!);
-        reject = Math.max(reject, r.reject);
-      }
+        for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, k * r.scores[a]!);
+        reject = Math.max(reject, k * r.reject);
+      });
       for (let a = 0; a < agents.length; a++) {
         result.lexical[agents[a]!] = lex[agents[a]!] ?? 0;
         result.semantic[agents[a]!] = known ? Math.max(0, sem[a]!) : 0;

@@ -1,4 +1,5 @@
 export { clarifyText } from './clarify.js';
+export { meanAndSpread, seededRandom, stratifiedFolds } from './cross-validation.js';
 export {
   createEmbeddedClassifier,
   defaultThreshold,
@@ -24,6 +25,7 @@ export {
 export {
   createHybridClassifier,
   decide,
+  defaultContextWeight,
   defaultHybridSettings,
   type HybridClassifier,
   type HybridOptions,
@@ -44,3 +46,4 @@ export {
   type SemanticScores,
   type SemanticWeights,
 } from './semantic.js';
+export { type Sentence, sentences, sentenceWeights } from './sentences.js';

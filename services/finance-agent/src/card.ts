@@ -282,5 +282,11 @@ export const financeProfile: AgentProfile = {
     'recode this invoice to the right cost centre',
     'when is the close deadline this month?',
     'do I need to submit accruals for work done but not invoiced yet?',
+    'what is the budget variance for my department this quarter?',
+    'did we underspend or overspend on marketing last quarter?',
+    'how do I increase the amount on an existing purchase order?',
+    'are traffic fines or parking penalties reimbursable?',
+    'can I expense part of my mobile phone bill used for work?',
+    'can I stay in a rental apartment instead of a hotel on a business trip?',
   ],
 };
