@@ -206,8 +206,13 @@ describe('nats micro discovery of the running services', () => {
     expect(info.stdout).toMatch(/^ask +agents\.hr\.ask +agent-hr$/m);
     expect(info.stdout).toMatch(/^tasks +tasks\.hr *$/m);
 
+    const tasksBefore = endpoint(await one(nc, 'STATS', 'hr-agent'), 'tasks').num_requests;
     asOk(await ask(nc, 'agents.ask', { text: 'how many vacation days do I have?', userId: 'alice' }));
-    const hrTasks = endpoint(await one(nc, 'STATS', 'hr-agent'), 'tasks').num_requests;
+    // The agent counts a task once its delivery is settled, just after the answer went out.
+    const hrTasks = await waitFor('the hr task counted', async () => {
+      const n = endpoint(await one(nc, 'STATS', 'hr-agent'), 'tasks').num_requests;
+      return n > tasksBefore ? n : undefined;
+    });
     const stats = await microScript(['stats', 'hr-agent', '--server', server]);
     const tasksRow = rows(stats.stdout).find((r) => r[2] === 'tasks');
     expect(tasksRow?.slice(0, 1)).toEqual(['hr-agent']);
