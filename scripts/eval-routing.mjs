@@ -25,6 +25,8 @@ const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.i
 const option = arg('--child');
 // `--hybrid '{"context":0.8}'`: hybrid options to measure before making them the defaults.
 const experiment = JSON.parse(arg('--hybrid') ?? '{}');
+// `--no-heldout`: the held-out split is neither scored nor printed (while tuning, it stays blind).
+const noHeldout = process.argv.includes('--no-heldout');
 const cv = process.argv.includes('--cv')
   ? { folds: Number(arg('--folds') ?? 5), seed: Number(arg('--seed') ?? 13) }
   : null;
@@ -71,6 +73,27 @@ const grids = {
     ),
 };
 
+/** The learned options: `learned-scores` (a weighting of the existing scores), `learned-full`. */
+const learnedSet = (name) => (name.startsWith('learned-') ? name.slice('learned-'.length) : null);
+
+/**
+ * The candidate settings of an option on the rows `use` picks: the fixed grid, or for a learned
+ * option a model trained on those rows with each threshold of a grid.
+ */
+function gridFor(C, name, rows, raw, use) {
+  const set = learnedSet(name);
+  if (!set) return grids[name]();
+  const labelled = rows.flatMap((r, i) =>
+    use(r, i) ? [{ parts: raw[i], text: r.text, label: r.label === C.noneLabel ? null : r.label }] : [],
+  );
+  const { xs, ys } = C.trainingRows(set, labelled);
+  const model = C.trainLogistic(set, xs, ys, trainOptions);
+  return range(0.05, 0.95, 0.01).map((threshold) => ({ ...model, threshold }));
+}
+
+// `--train '{"iterations":2000,"learningRate":0.5,"l2":0.001}'`: training settings to measure.
+const trainOptions = JSON.parse(arg('--train') ?? '{}');
+
 function range(from, to, step) {
   const out = [];
   for (let i = 0; from + i * step <= to + 1e-9; i++) out.push(round(from + i * step, 3));
@@ -93,6 +116,11 @@ function scorer(C, cards, name) {
     settings: { threshold: 0, margin: -1 },
   });
   clf.update(cards);
+  if (learnedSet(name))
+    return {
+      classify: (t) => ({ ...clf.classify(t), text: t }),
+      decide: (r, m) => C.decideLearned(m, r, r.text).agent,
+    };
   return {
     classify: (t) => clf.classify(t),
     // The classifier's own decision rule, applied to the scores under each candidate setting.
@@ -122,7 +150,8 @@ async function child(name) {
   const startupMs = performance.now() - t0;
   const raw = rows.map((r) => s.classify(r.text));
   if (cv) return crossValidate(C, rows, raw, s, name, multi, cards);
-  const cal = calibrate(C, rows, raw, s.decide, grids[name]());
+  const tuneRows = (r) => r.split === 'tune';
+  const cal = calibrate(C, rows, raw, s.decide, gridFor(C, name, rows, raw, tuneRows), tuneRows);
   const predict = (i) => s.decide(raw[i], cal.settings) ?? C.noneLabel;
   const outcomes = (split) =>
     rows.flatMap((r, i) =>
@@ -136,7 +165,7 @@ async function child(name) {
     option: name,
     calibration: { ...cal, accuracy: round(cal.accuracy), outOfScopeRecall: round(cal.outOfScopeRecall) },
     tune: summarize(C.computeMetrics(outcomes('tune'))),
-    heldout: summarize(C.computeMetrics(outcomes('heldout'))),
+    heldout: noHeldout ? null : summarize(C.computeMetrics(outcomes('heldout'))),
     cpuUsPerClassification: round((cpu.user + cpu.system) / (reps * rows.length), 1),
     startupMs: round(startupMs, 0),
     rssMb: round(process.memoryUsage().rss / 1e6, 1),
@@ -160,14 +189,8 @@ function crossValidate(C, rows, raw, s, name, multi, cards) {
   const pooled = [];
   const multiPooled = { n: 0, correct: 0, twoPart: 0, twoPartFound: 0, singleSplitWrongly: 0, errors: [] };
   for (let f = 0; f < cv.folds; f++) {
-    const cal = calibrate(
-      C,
-      rows,
-      raw,
-      s.decide,
-      grids[name](),
-      (_r, i) => foldOf.has(i) && foldOf.get(i) !== f,
-    );
+    const inTraining = (_r, i) => foldOf.has(i) && foldOf.get(i) !== f;
+    const cal = calibrate(C, rows, raw, s.decide, gridFor(C, name, rows, raw, inTraining), inTraining);
     const outcomes = tune
       .filter((i) => foldOf.get(i) === f)
       .map((i) => ({
@@ -180,14 +203,14 @@ function crossValidate(C, rows, raw, s, name, multi, cards) {
     perFold.push({
       fold: f,
       n: m.n,
-      settings: cal.settings,
+      settings: learnedSet(name) ? { threshold: cal.settings.threshold } : cal.settings,
       calibrationAccuracy: round(cal.accuracy),
       accuracy: round(m.accuracy),
       outOfScopeRecall: round(m.outOfScope.recall),
     });
-    if (name === 'hybrid') {
+    if (name === 'hybrid' || learnedSet(name)) {
       const held = multiTune.filter((_, n) => multiFolds[n] === f).map((r) => ({ ...r, split: 'fold' }));
-      const b = multiIntent(C, cards, cal.settings, held).fold;
+      const b = (learnedSet(name) ? learnedMultiIntent : multiIntent)(C, cards, cal.settings, held).fold;
       if (b)
         for (const k of Object.keys(multiPooled))
           multiPooled[k] = k === 'errors' ? [...multiPooled[k], ...b[k]] : multiPooled[k] + b[k];
@@ -206,19 +229,50 @@ function crossValidate(C, rows, raw, s, name, multi, cards) {
     calibrationAccuracy: spread('calibrationAccuracy'),
     pooled: summarize(all),
     perFold,
-    ...(name === 'hybrid'
+    ...(name === 'hybrid' || learnedSet(name)
       ? { multiIntent: { ...multiPooled, accuracy: round(multiPooled.correct / multiPooled.n) } }
       : {}),
   };
 }
 
+/**
+ * Multi-intent detection under a learned model: the same gate on the whole message (a second agent's
+ * combined score at the default threshold), each part decided by the model.
+ */
+function learnedMultiIntent(C, cards, model, rows) {
+  const hybrid = C.createHybridClassifier({
+    ...experiment,
+    reject: C.rejectExamples,
+    settings: { threshold: 0, margin: -1 },
+  });
+  hybrid.update(cards);
+  const clf = {
+    settings: { threshold: C.defaultHybridSettings.threshold },
+    classify: (t) => {
+      const r = hybrid.classify(t);
+      return { ...C.decideLearned(model, r, t), scores: r.scores };
+    },
+  };
+  return multiIntent(C, cards, null, rows, {
+    settings: clf.settings,
+    classify: clf.classify,
+    parts: (t) => {
+      const runnerUp = Object.values(hybrid.classify(t).scores).sort((a, b) => b - a)[1] ?? 0;
+      return runnerUp >= clf.settings.threshold ? C.detectParts(t, clf.classify) : null;
+    },
+  });
+}
+
 /** Multi-intent detection with the calibrated hybrid: are two-part questions found, single ones left whole? */
-function multiIntent(C, cards, settings, rows) {
-  const clf = C.createHybridClassifier({ ...experiment, reject: C.rejectExamples, settings });
-  clf.update(cards);
+function multiIntent(C, cards, settings, rows, custom = null) {
+  let clf = custom;
+  if (!clf) {
+    clf = C.createHybridClassifier({ ...experiment, reject: C.rejectExamples, settings });
+    clf.update(cards);
+  }
   const bySplit = {};
   for (const r of rows) {
-    const parts = C.multiIntentParts(clf, r.text);
+    const parts = custom ? custom.parts(r.text) : C.multiIntentParts(clf, r.text);
     const found = parts ? parts.map((p) => p.agent) : [clf.classify(r.text).agent];
     const ok = JSON.stringify(found) === JSON.stringify(r.intents);
     bySplit[r.split] ??= {
@@ -250,6 +304,8 @@ if (option) {
   const cvArgs = [
     ...(cv ? ['--cv', '--folds', String(cv.folds), '--seed', String(cv.seed)] : []),
     ...(arg('--hybrid') ? ['--hybrid', arg('--hybrid')] : []),
+    ...(arg('--train') ? ['--train', arg('--train')] : []),
+    ...(noHeldout ? ['--no-heldout'] : []),
   ];
   for (const name of names) {
     options[name] = JSON.parse(
@@ -286,8 +342,8 @@ if (option) {
       Object.entries(options).map(([k, v]) => [
         k,
         {
-          heldoutAccuracy: v.heldout.accuracy,
-          heldoutOutOfScopeRecall: v.heldout.outOfScope.recall,
+          heldoutAccuracy: v.heldout?.accuracy ?? null,
+          heldoutOutOfScopeRecall: v.heldout?.outOfScope.recall ?? null,
           tuneAccuracy: v.tune.accuracy,
           cpuUsPerClassification: v.cpuUsPerClassification,
           startupMs: v.startupMs,
@@ -297,7 +353,11 @@ if (option) {
       ]),
     ),
     options,
-    claude: process.env.ANTHROPIC_API_KEY ? await evaluateClaude(rows) : 'skipped: ANTHROPIC_API_KEY not set',
+    claude: noHeldout
+      ? 'skipped: --no-heldout'
+      : process.env.ANTHROPIC_API_KEY
+        ? await evaluateClaude(rows)
+        : 'skipped: ANTHROPIC_API_KEY not set',
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

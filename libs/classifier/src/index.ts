@@ -34,6 +34,18 @@ export {
   type HybridSettings,
   routes,
 } from './hybrid.js';
+export {
+  agentFeatures,
+  decideLearned,
+  type FeatureSet,
+  featureNames,
+  type LabelledParts,
+  type LearnedModel,
+  probability,
+  type TrainOptions,
+  trainingRows,
+  trainLogistic,
+} from './learned.js';
 export { detectParts, type IntentPart, multiIntentParts, twoWaySplits } from './multi-intent.js';
 export { rejectExamples } from './reject-examples.js';
 export {
@@ -46,4 +58,4 @@ export {
   type SemanticScores,
   type SemanticWeights,
 } from './semantic.js';
-export { type Sentence, sentences, sentenceWeights } from './sentences.js';
+export { asksSomething, type Sentence, sentences, sentenceWeights } from './sentences.js';

@@ -32,3 +32,8 @@ export function sentenceWeights(parts: readonly Sentence[], context: number): nu
   const anyAsks = parts.some((p) => p.asks);
   return parts.map((p) => (!anyAsks || p.asks ? 1 : context));
 }
+
+/** Whether a text asks: it holds a `?` or opens like a question or a request. */
+export function asksSomething(text: string): boolean {
+  return text.includes('?') || asking.test(text.trim());
+}

@@ -334,7 +334,8 @@ function gatewayIdentity(agents: readonly string[]): Identity {
   const a2a = a2aServingOf(agents);
   return {
     name,
-    description: 'the HTTP gateway: sends agents.ask, reads sessions, serves the web chat, MCP and A2A (HTTP and NATS)',
+    description:
+      'the HTTP gateway: sends agents.ask, reads sessions, serves the web chat, MCP and A2A (HTTP and NATS)',
     inboxPrefix: Subjects.identityInbox(name),
     // Answers the $SRV requests it receives (only `admin` may send them); an A2A stream over NATS
     // answers its request with one message per stream response (docs/a2a.md).
