@@ -5,7 +5,6 @@
  * Finance (budget, leave, tax, password for the expense app) while being out of scope.
  */
 export const rejectExamples: readonly string[] = [
-  'reset my password',
   'reset my password for the expense app',
   "I can't connect to the VPN",
   'VPN',
