@@ -4,7 +4,7 @@ import type { AgentProfile } from '@switchboard/agent-kit';
 export const financeProfile: AgentProfile = {
   name: 'finance',
   description:
-    'Finance: department budgets and spending (spent, committed, remaining); expenses, reimbursement and how long it takes; receipts; mileage; invoices and vendor payments; purchasing, purchase orders and approvals; buying software and equipment; travel policy and per diem; the corporate card, including personal purchases made by mistake; petty cash; VAT and sales tax on expenses; currency conversion; cost centres; and month-end close.',
+    'Finance: department budgets and spending (spent, committed, remaining); expenses, reimbursement and how long it takes; receipts; mileage; invoices and vendor payments; purchasing, purchase orders and approvals; spend requests, finance sign-off and contesting a refused spend; moving budget between lines and overspending; capital versus operating expenditure; buying software and equipment; travel policy and per diem; the corporate card, including personal purchases made by mistake; petty cash; VAT and sales tax on expenses; currency conversion; cost centres; and month-end close.',
   intents: [
     'budget_status',
     'submit_expense',
@@ -284,6 +284,16 @@ export const financeProfile: AgentProfile = {
     'do I need to submit accruals for work done but not invoiced yet?',
     'what is the budget variance for my department this quarter?',
     'did we underspend or overspend on marketing last quarter?',
+    'who in finance signs off a large one-off spend?',
+    'where do I send a spend request so finance can approve it?',
+    'finance rejected my spend request, how do I contest the decision?',
+    'my purchase request was declined by the finance team, what are my options?',
+    'how do I move money from one budget line to another?',
+    'request a budget reallocation between two cost centres',
+    'our team went over budget this quarter, what are the consequences?',
+    'is a new server capital expenditure or operating expenditure?',
+    'how do we depreciate equipment we bought this year?',
+    "template for next year's budget forecast",
     'how do I increase the amount on an existing purchase order?',
     'are traffic fines or parking penalties reimbursable?',
     'can I expense part of my mobile phone bill used for work?',
