@@ -48,7 +48,6 @@ export const rejectExamples: readonly string[] = [
   'can we get more chairs in the break room?',
   'book the boardroom for Thursday',
   'where is lost and found?',
-  'hello there',
   'how are you?',
   'thank you so much',
   'who are you?',

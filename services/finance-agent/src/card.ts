@@ -135,7 +135,6 @@ export const financeProfile: AgentProfile = {
     'what are our payment terms with suppliers?',
     'set up a new vendor for payment',
     'the vendor changed their bank details',
-    'when is the next supplier payment run?',
     'invoice approval',
     'how do I raise a PO?',
     'do I need a purchase order for a 300 euro purchase?',

@@ -186,7 +186,6 @@ export const hrProfile: AgentProfile = {
     'one of my direct reports just resigned, what do I need to do?',
     "I'm being made redundant, what am I entitled to?",
     'probation period',
-    'when does my probation end?',
     'has my probation been confirmed?',
     "my new starter's probation review is due, which form do I use?",
     'can probation be extended?',
