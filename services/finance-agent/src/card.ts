@@ -4,7 +4,7 @@ import type { AgentProfile } from '@switchboard/agent-kit';
 export const financeProfile: AgentProfile = {
   name: 'finance',
   description:
-    'Finance: department budgets and spending (spent, committed, remaining); expenses, reimbursement and how long it takes; receipts; mileage; invoices and vendor payments; purchasing, purchase orders and approvals; spend requests, finance sign-off and contesting a refused spend; moving budget between lines and overspending; capital versus operating expenditure; buying software and equipment; travel policy and per diem; the corporate card, including personal purchases made by mistake; petty cash; VAT and sales tax on expenses; currency conversion; cost centres; and month-end close.',
+    'Finance: department budgets and spending (spent, committed, remaining); expenses, reimbursement and how long it takes; receipts; mileage; invoices and vendor payments; purchasing, purchase orders, approvals and sign-off of spend; budget transfers, overspend; capex and opex; buying software and equipment; travel policy and per diem; the corporate card, including personal purchases made by mistake; petty cash; VAT and sales tax on expenses; currency conversion; cost centres; and month-end close.',
   intents: [
     'budget_status',
     'submit_expense',
