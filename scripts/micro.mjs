@@ -5,7 +5,7 @@
 // instance's reply as a table (or the raw JSON replies with --json). `--env` loads an identity's env
 // file of `npm run secure:init` (on a secure server only `admin` may ask: `--env <dir>/admin.env`).
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { connect, NoRespondersError, RequestError } from '@nats-io/transport-node';
 import { natsSecurity } from './lib/nats-security.mjs';
 
@@ -33,18 +33,8 @@ if (
   process.exit(values.help ? 0 : 2);
 }
 
-/** The `VAR=value` lines of an env file, over the process environment (the file wins). */
-function envWith(file) {
-  if (!file) return process.env;
-  const env = { ...process.env };
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = line.match(/^([A-Z0-9_]+)=(.*)$/);
-    if (m) env[m[1]] = m[2];
-  }
-  return env;
-}
-
-const env = envWith(values.env);
+// An identity's env file over the process environment (the file wins).
+const env = values.env ? { ...process.env, ...parseEnv(readFileSync(values.env, 'utf8')) } : process.env;
 const server = values.server ?? env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const nc = await connect({ ...natsSecurity(server, env), servers: server, timeout: 3000 }).catch((err) => {
   process.stderr.write(`no NATS server at ${server} (${err.message}); start one with npm start\n`);

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { freePort, type NatsServer, startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
@@ -354,6 +354,31 @@ export async function ask(
     typeof payload === 'string' ? encoder.encode(payload) : encoder.encode(JSON.stringify(payload));
   const msg: Msg = await nc.request(subject, data, { timeout: timeoutMs });
   return { body: msg.json<Reply>(), headers: msg.headers };
+}
+
+/**
+ * Every message published to one reply inbox for a request sent without waiting: the first within
+ * `waitMs`, then whatever follows within `settleMs` (a second message would come right behind).
+ */
+export async function repliesTo(
+  nc: NatsConnection,
+  subject: string,
+  body: unknown,
+  { waitMs = 15_000, settleMs = 1000 } = {},
+): Promise<OkReply[]> {
+  const inbox = createInbox();
+  const sub = nc.subscribe(inbox);
+  const got: OkReply[] = [];
+  const done = (async () => {
+    for await (const m of sub) got.push(m.json<OkReply>());
+  })();
+  nc.publish(subject, JSON.stringify(body), { reply: inbox });
+  const until = Date.now() + waitMs;
+  while (got.length === 0 && Date.now() < until) await sleep(50);
+  await sleep(settleMs);
+  sub.unsubscribe();
+  await done;
+  return got;
 }
 
 /** True when a NATS request failed because no answer came within its timeout. */

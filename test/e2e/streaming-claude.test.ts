@@ -4,11 +4,11 @@
 // fake is still sending; a client that drops after the first chunk resumes with Last-Event-ID and
 // follows the rest live, nothing lost and nothing twice; a NATS request without the header still
 // gets one message, and the agent asks the API for no stream then.
-import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { type FakeMessagesApi, fakeText, startFakeMessagesApi } from '@switchboard/agent-kit/testing';
 import { startNatsServer } from '@switchboard/runtime/testing';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { type OkReply, Stack, sleep } from './harness.js';
+import { type OkReply, repliesTo, Stack, sleep } from './harness.js';
 
 /** The model's answer: ~300 characters, 6 a delta, 25 ms apart: about 1.3 s of streaming. */
 const ANSWER =
@@ -162,18 +162,7 @@ it('resumes after a drop mid-stream and follows the rest live: nothing lost, not
 
 it('a NATS request without the header gets exactly one message, and no stream is asked of the API', async () => {
   const before = llm.count();
-  const inbox = createInbox();
-  const sub = nc.subscribe(inbox);
-  const got: OkReply[] = [];
-  const done = (async () => {
-    for await (const m of sub) got.push(m.json<OkReply>());
-  })();
-  nc.publish('agents.ask', JSON.stringify(QUESTION), { reply: inbox });
-  const until = Date.now() + 15_000;
-  while (got.length === 0 && Date.now() < until) await sleep(50);
-  await sleep(1000);
-  sub.unsubscribe();
-  await done;
+  const got = await repliesTo(nc, 'agents.ask', QUESTION);
   expect(got).toHaveLength(1);
   expect(got[0]).toMatchObject({ ok: true, status: 'answered', agent: 'hr', text: ANSWER });
   expect(llm.requests.slice(before).map((r) => r.body.stream)).toEqual([undefined]);

@@ -1,9 +1,9 @@
 // Streamed answers (docs/streaming.md): the gateway relays an agent's chunks as Server-Sent Events,
 // a client that drops the connection resumes with Last-Event-ID from the chunks stored in
 // AGENT_CHUNKS, and a caller without the header still gets exactly one message.
-import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { beforeAll, expect, it } from 'vitest';
-import { type OkReply, sleep, useStack } from './harness.js';
+import { type OkReply, repliesTo, useStack } from './harness.js';
 
 const stack = useStack(['router', 'hr-agent', 'gateway']);
 let nc: NatsConnection;
@@ -127,19 +127,7 @@ it('resumes a dropped stream with Last-Event-ID: the rest exactly once, then the
 });
 
 it('a NATS request without the header still gets exactly one message', async () => {
-  const inbox = createInbox();
-  const sub = nc.subscribe(inbox);
-  const got: OkReply[] = [];
-  const done = (async () => {
-    for await (const m of sub) got.push(m.json<OkReply>());
-  })();
-  nc.publish('agents.ask', JSON.stringify(QUESTION), { reply: inbox });
-  const until = Date.now() + 10_000;
-  while (got.length === 0 && Date.now() < until) await sleep(50);
-  // A second message would come right behind the first: give it time to show up.
-  await sleep(1000);
-  sub.unsubscribe();
-  await done;
+  const got = await repliesTo(nc, 'agents.ask', QUESTION, { waitMs: 10_000 });
   expect(got).toHaveLength(1);
   expect(got[0]).toMatchObject({ ok: true, status: 'answered', agent: 'hr' });
 });

@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { ConsumerMessages, JetStreamClient } from '@nats-io/jetstream';
 import { type ChunkMessage, Names, readChunkMessage, Subjects } from '@switchboard/contracts';
+
+/** A stream id as the gateway makes them (`POST /v1/ask`, A2A streaming): 32 random hex digits. */
+export function newStreamId(): string {
+  return randomBytes(16).toString('hex');
+}
 
 /** The messages of one `chunks.<streamId>`, in order, from the first stored one on. */
 export interface ChunkSource {

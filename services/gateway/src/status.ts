@@ -56,7 +56,9 @@ async function readCards(kv: KV): Promise<CapabilityCard[]> {
 
 /**
  * Every known agent type (the deployed ones and any with a card), sorted, with its live instances:
- * a card refreshed within `Limits.cardTtlSeconds`, as the router judges.
+ * a card whose `heartbeatAt` is within `Limits.cardTtlSeconds`. The router judges by its own clock
+ * when a card arrives instead (it watches the bucket); a listing has only the card's own time, so an
+ * agent whose clock is off by more than the TTL shows here as not alive while the router routes to it.
  */
 export function agentStatuses(
   cards: readonly CapabilityCard[],

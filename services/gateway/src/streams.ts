@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
@@ -18,7 +17,7 @@ import {
 } from '@switchboard/contracts';
 import { type Guard, identifyCaller, type Logger, type TokenVerifier } from '@switchboard/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ChunkSource, openChunkSource } from './chunk-source.js';
+import { type ChunkSource, newStreamId, openChunkSource } from './chunk-source.js';
 
 /** The resume route's metric label (primed with the others in `buildGateway`). */
 export const streamRoute = 'GET /v1/streams/:id';
@@ -112,7 +111,7 @@ export async function askStreamed(
   body: unknown,
   h: MsgHdrs,
 ): Promise<FastifyReply> {
-  const streamId = randomBytes(16).toString('hex');
+  const streamId = newStreamId();
   h.set(HeaderNames.streamId, streamId);
   // Opened before the request, so nothing the agent streams can be missed.
   const source = await deps.natsGuard

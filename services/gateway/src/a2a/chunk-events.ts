@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { ChunkSource } from '../chunk-source.js';
 
 /** Opens the chunks of one streamed answer (`chunks.<streamId>` in `AGENT_CHUNKS`, docs/streaming.md). */
 export type OpenChunks = (streamId: string) => Promise<ChunkSource>;
-
-/** A stream id as the gateway makes them: 32 random hex digits. */
-export function newStreamId(): string {
-  return randomBytes(16).toString('hex');
-}
 
 /** How long to wait for the next chunk while the turn runs, and after its reply came (all stored by then). */
 const pollMs = 250;

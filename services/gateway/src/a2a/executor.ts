@@ -7,7 +7,8 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import { type AskReply, ErrorCodes, errorReply } from '@switchboard/contracts';
-import { newStreamId, type OpenChunks, relayChunks } from './chunk-events.js';
+import { newStreamId } from '../chunk-source.js';
+import { type OpenChunks, relayChunks } from './chunk-events.js';
 
 /** Who sent an A2A request, set on the call context by the route (`context.state`). */
 export interface A2aCaller {
