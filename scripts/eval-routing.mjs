@@ -143,7 +143,82 @@ function calibrate(C, rows, raw, decide, grid, use = (r) => r.split === 'tune') 
   return best;
 }
 
+/**
+ * The supervised option: the hybrid's scores plus a model trained on labelled utterances (the tune
+ * split, or in cross-validation the other folds) besides the cards. Nothing is calibrated: the most
+ * probable label decides.
+ */
+function supervisedClassifier(C, cards, training) {
+  const clf = C.createHybridClassifier({
+    ...experiment,
+    reject: C.rejectExamples,
+    training,
+    supervised: trainOptions,
+  });
+  clf.update(cards);
+  return clf;
+}
+
+const labelled = (rows, use) => rows.filter(use).map(({ text, label }) => ({ text, label }));
+
+/** Multi-intent detection with a supervised classifier (the gate and the cuts as in the router). */
+function supervisedMultiIntent(C, cards, clf, rows) {
+  return multiIntent(C, cards, null, rows, {
+    settings: clf.settings,
+    classify: (t) => clf.classify(t),
+    parts: (t) => C.multiIntentParts(clf, t),
+  });
+}
+
+async function supervisedChild(name) {
+  const t0 = performance.now();
+  const { C, cards, rows, multi } = await load();
+  const outcomesOf = (clf, use) =>
+    rows.flatMap((r, i) =>
+      use(r, i)
+        ? [{ text: r.text, label: r.label, predicted: clf.classify(r.text).agent ?? C.noneLabel }]
+        : [],
+    );
+  if (cv)
+    return runFolds(C, rows, multi, name, ({ inTraining, inFold, held }) => {
+      const clf = supervisedClassifier(C, cards, labelled(rows, inTraining));
+      return {
+        outcomes: outcomesOf(clf, inFold),
+        settings: 'supervised',
+        // Accuracy on its own training folds (what "calibration" is for the hand-set rule).
+        calibrationAccuracy: C.computeMetrics(outcomesOf(clf, inTraining)).accuracy,
+        multi: supervisedMultiIntent(C, cards, clf, held).fold,
+      };
+    });
+  const clf = supervisedClassifier(
+    C,
+    cards,
+    labelled(rows, (r) => r.split === 'tune'),
+  );
+  const startupMs = performance.now() - t0;
+  const tune = C.computeMetrics(outcomesOf(clf, (r) => r.split === 'tune'));
+  const cpu0 = process.cpuUsage();
+  const reps = 5;
+  for (let k = 0; k < reps; k++) for (const r of rows) clf.classify(r.text);
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    option: name,
+    calibration: {
+      settings: 'supervised',
+      accuracy: round(tune.accuracy),
+      outOfScopeRecall: round(tune.outOfScope.recall),
+    },
+    tune: summarize(tune),
+    heldout: noHeldout ? null : summarize(C.computeMetrics(outcomesOf(clf, (r) => r.split === 'heldout'))),
+    cpuUsPerClassification: round((cpu.user + cpu.system) / (reps * rows.length), 1),
+    startupMs: round(startupMs, 0),
+    rssMb: round(process.memoryUsage().rss / 1e6, 1),
+    multiIntent: supervisedMultiIntent(C, cards, clf, multi),
+  };
+}
+
 async function child(name) {
+  if (name === 'supervised') return supervisedChild(name);
   const t0 = performance.now();
   const { C, cards, rows, multi } = await load();
   const s = scorer(C, cards, name);
@@ -180,6 +255,31 @@ async function child(name) {
  * folds and is decided with the settings found there.
  */
 function crossValidate(C, rows, raw, s, name, multi, cards) {
+  return runFolds(C, rows, multi, name, ({ inTraining, inFold, held }) => {
+    const cal = calibrate(C, rows, raw, s.decide, gridFor(C, name, rows, raw, inTraining), inTraining);
+    const outcomes = rows.flatMap((r, i) =>
+      inFold(r, i)
+        ? [{ text: r.text, label: r.label, predicted: s.decide(raw[i], cal.settings) ?? C.noneLabel }]
+        : [],
+    );
+    const withMulti = name === 'hybrid' || learnedSet(name);
+    return {
+      outcomes,
+      settings: learnedSet(name) ? { threshold: cal.settings.threshold } : cal.settings,
+      calibrationAccuracy: cal.accuracy,
+      multi: withMulti
+        ? (learnedSet(name) ? learnedMultiIntent : multiIntent)(C, cards, cal.settings, held).fold
+        : null,
+    };
+  });
+}
+
+/**
+ * The folds of the tune split (stratified by label, fixed seed) and of its multi-intent questions;
+ * `runFold` decides one fold's rows from the other folds and returns its outcomes, settings, fit on
+ * its training folds and multi-intent tally. Returns the folds' mean and spread, pooled metrics.
+ */
+function runFolds(C, rows, multi, name, runFold) {
   const tune = rows.map((_r, i) => i).filter((i) => rows[i].split === 'tune');
   const folds = C.stratifiedFolds(tune, cv.folds, cv.seed, (i) => rows[i].label);
   const foldOf = new Map(tune.map((i, n) => [i, folds[n]]));
@@ -188,48 +288,43 @@ function crossValidate(C, rows, raw, s, name, multi, cards) {
   const perFold = [];
   const pooled = [];
   const multiPooled = { n: 0, correct: 0, twoPart: 0, twoPartFound: 0, singleSplitWrongly: 0, errors: [] };
+  let withMulti = false;
   for (let f = 0; f < cv.folds; f++) {
-    const inTraining = (_r, i) => foldOf.has(i) && foldOf.get(i) !== f;
-    const cal = calibrate(C, rows, raw, s.decide, gridFor(C, name, rows, raw, inTraining), inTraining);
-    const outcomes = tune
-      .filter((i) => foldOf.get(i) === f)
-      .map((i) => ({
-        text: rows[i].text,
-        label: rows[i].label,
-        predicted: s.decide(raw[i], cal.settings) ?? C.noneLabel,
-      }));
-    pooled.push(...outcomes);
-    const m = C.computeMetrics(outcomes);
+    const held = multiTune.filter((_, n) => multiFolds[n] === f).map((r) => ({ ...r, split: 'fold' }));
+    const r = runFold({
+      inTraining: (_r, i) => foldOf.has(i) && foldOf.get(i) !== f,
+      inFold: (_r, i) => foldOf.get(i) === f,
+      held,
+    });
+    pooled.push(...r.outcomes);
+    const m = C.computeMetrics(r.outcomes);
     perFold.push({
       fold: f,
       n: m.n,
-      settings: learnedSet(name) ? { threshold: cal.settings.threshold } : cal.settings,
-      calibrationAccuracy: round(cal.accuracy),
+      settings: r.settings,
+      calibrationAccuracy: round(r.calibrationAccuracy),
       accuracy: round(m.accuracy),
       outOfScopeRecall: round(m.outOfScope.recall),
     });
-    if (name === 'hybrid' || learnedSet(name)) {
-      const held = multiTune.filter((_, n) => multiFolds[n] === f).map((r) => ({ ...r, split: 'fold' }));
-      const b = (learnedSet(name) ? learnedMultiIntent : multiIntent)(C, cards, cal.settings, held).fold;
-      if (b)
-        for (const k of Object.keys(multiPooled))
-          multiPooled[k] = k === 'errors' ? [...multiPooled[k], ...b[k]] : multiPooled[k] + b[k];
+    if (r.multi) {
+      withMulti = true;
+      for (const k of Object.keys(multiPooled))
+        multiPooled[k] = k === 'errors' ? [...multiPooled[k], ...r.multi[k]] : multiPooled[k] + r.multi[k];
     }
   }
   const spread = (key) => {
     const { mean, sd } = C.meanAndSpread(perFold.map((p) => p[key]));
     return { mean: round(mean), sd: round(sd) };
   };
-  const all = C.computeMetrics(pooled);
   return {
     option: name,
     cv: { folds: cv.folds, seed: cv.seed, n: tune.length },
     accuracy: spread('accuracy'),
     outOfScopeRecall: spread('outOfScopeRecall'),
     calibrationAccuracy: spread('calibrationAccuracy'),
-    pooled: summarize(all),
+    pooled: summarize(C.computeMetrics(pooled)),
     perFold,
-    ...(name === 'hybrid' || learnedSet(name)
+    ...(withMulti
       ? { multiIntent: { ...multiPooled, accuracy: round(multiPooled.correct / multiPooled.n) } }
       : {}),
   };
@@ -327,7 +422,7 @@ if (option) {
         },
       ]),
     );
-    const multi = options.hybrid?.multiIntent;
+    const multi = (options.supervised ?? options.hybrid)?.multiIntent;
     const report = { cv: options[names[0]].cv, comparison, multiIntent: multi, options };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.exit(0);

@@ -1,6 +1,16 @@
 import { createEmbeddedClassifier, type EmbeddedOptions, type RouteCandidate } from './embedded.js';
 import { createSemanticIndex, rejectName, type SemanticOptions } from './semantic.js';
 import { sentences, sentenceWeights } from './sentences.js';
+import {
+  type LabelledText,
+  runSteps,
+  type SupervisedModel,
+  type SupervisedOptions,
+  type SupervisedRow,
+  sparseFeatures,
+  supervisedNone,
+  trainingSteps,
+} from './supervised.js';
 import { gate } from './text.js';
 
 /** How the lexical and semantic scores are combined into a decision. Calibrated on the tune split. */
@@ -36,6 +46,14 @@ export interface HybridOptions {
    * (see {@link sentenceWeights}); default {@link defaultContextWeight}.
    */
   context?: number;
+  /**
+   * Labelled utterances (the routing data set's tune split, {@link routingTrainingSet}): with them,
+   * a supervised model trained on these, the cards' examples and the out-of-scope examples at every
+   * `update` decides instead of the threshold and margin (see {@link trainSupervised}).
+   */
+  training?: readonly LabelledText[];
+  /** Training settings of the supervised model. */
+  supervised?: Partial<SupervisedOptions>;
 }
 
 /** Chosen by cross-validation on the tune split (`npm run eval:routing -- --cv`). */
@@ -54,6 +72,11 @@ export interface HybridResult {
   semantic: Record<string, number>;
   /** The reject (out-of-scope) examples' scores: lexical, semantic and combined. */
   reject: { lexical: number; semantic: number; combined: number };
+  /**
+   * With a supervised model: each label's probability (agents and `none`); the decision is the most
+   * probable label, and `score` the most probable agent's probability.
+   */
+  probabilities?: Record<string, number>;
 }
 
 /** What {@link decide} needs of a classification: every agent's lexical and semantic score. */
@@ -95,9 +118,23 @@ export function decide(
 export interface HybridClassifier {
   /** The settings in use. */
   readonly settings: Readonly<HybridSettings>;
-  update(candidates: readonly RouteCandidate[]): void;
+  /**
+   * Builds the indexes for `candidates` and, with labelled utterances, trains the supervised model;
+   * `deferTraining`: the model is trained by {@link trained} instead, and until it is the hand-set
+   * rule decides.
+   */
+  update(candidates: readonly RouteCandidate[], opts?: { deferTraining?: boolean }): void;
+  /**
+   * Trains the model a deferred `update` left to train, in slices of about 10 ms with the event loop
+   * free in between (a newer `update` abandons it); resolves when it is trained, at once when there
+   * is nothing to train.
+   */
+  trained(): Promise<void>;
   classify(text: string): HybridResult;
 }
+
+/** How long {@link HybridClassifier.trained} computes before it lets other work run. */
+const sliceMs = 10;
 
 /**
  * Routes by meaning and by words at once: the semantic index (sentence vectors from word
@@ -116,53 +153,145 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
   const rejectCard: RouteCandidate | undefined = opts.reject?.length
     ? { name: rejectName, description: 'out of scope', intents: [], examples: opts.reject }
     : undefined;
+  let model: SupervisedModel | undefined;
+
+  /** The scores of both views, no decision yet; `known`: some word of the text has a vector. */
+  function score(text: string): { result: HybridResult; known: boolean } {
+    const agents = semantic.agents;
+    const zero = () => Object.fromEntries(agents.map((a) => [a, 0]));
+    const result: HybridResult = {
+      agent: null,
+      score: 0,
+      scores: zero(),
+      lexical: zero(),
+      semantic: zero(),
+      reject: { lexical: 0, semantic: 0, combined: 0 },
+    };
+    if (agents.length === 0 || gate(text) !== null) return { result, known: false };
+    const lex = lexical.classify(text).scores;
+    // The whole text and each of its sentences: the best part counts, as in the lexical index;
+    // the context sentences of a message that asks count `context` times (not at all by default).
+    const sem = new Float64Array(agents.length).fill(-1);
+    let reject = -1;
+    let known = false;
+    const split = sentences(text);
+    const weights = [1, ...sentenceWeights(split, context)];
+    [text, ...split.map((s) => s.text)].forEach((part, p) => {
+      const k = weights[p]!;
+      // A sentence that does not count is not scored at all (CPU per classification).
+      if (k === 0) return;
+      const r = semantic.score(part);
+      if (!r.known) return;
+      known = true;
+      for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, k * r.scores[a]!);
+      reject = Math.max(reject, k * r.reject);
+    });
+    for (let a = 0; a < agents.length; a++) {
+      result.lexical[agents[a]!] = lex[agents[a]!] ?? 0;
+      result.semantic[agents[a]!] = known ? Math.max(0, sem[a]!) : 0;
+    }
+    result.reject.lexical = lex[rejectName] ?? 0;
+    result.reject.semantic = known ? Math.max(0, reject) : 0;
+    const d = decide(result, s);
+    result.agent = d.agent;
+    result.score = d.score;
+    result.scores = d.scores;
+    result.reject.combined = d.rejectCombined;
+    return { result, known };
+  }
+
+  /** The supervised model's row of a scored text: its hashed features, and per label its two scores. */
+  function rowOf(text: string, r: HybridResult): SupervisedRow {
+    const agents = semantic.agents;
+    const pairs = [
+      ...agents.map((a) => [r.lexical[a]!, r.semantic[a]!] as const),
+      [r.reject.lexical, r.reject.semantic] as const,
+    ];
+    return { sparse: sparseFeatures(text, opts.supervised?.bits), dense: (k) => pairs[k]! };
+  }
+
+  /**
+   * Trains the supervised model on the cards' examples (labelled by agent), the out-of-scope
+   * examples kept by the semantic index, and the labelled utterances for these agents. The
+   * utterances labelled out of scope are used only when every agent is one they were labelled for:
+   * with an agent the data set does not know (an IT helpdesk, say), its out-of-scope rows may be
+   * that agent's questions.
+   */
+  function* training(candidates: readonly RouteCandidate[]): Generator<void, SupervisedModel | undefined> {
+    const labelled = opts.training;
+    if (!labelled || candidates.length === 0) return undefined;
+    const labels = [...candidates.map((c) => c.name), supervisedNone];
+    const index = new Map(labels.map((l, i) => [l, i]));
+    const known = new Set(labelled.map((t) => t.label));
+    const noneRowsFit = candidates.every((c) => known.has(c.name));
+    const texts: { text: string; label: number }[] = [
+      ...candidates.flatMap((c, i) => c.examples.map((text) => ({ text, label: i }))),
+      ...semantic.rejectKept.map((text) => ({ text, label: labels.length - 1 })),
+      ...labelled.flatMap((t) => {
+        const label = index.get(t.label);
+        if (label === undefined || (t.label === supervisedNone && !noneRowsFit)) return [];
+        return [{ text: t.text, label }];
+      }),
+    ];
+    const rows: (SupervisedRow & { label: number })[] = [];
+    for (const [n, { text, label }] of texts.entries()) {
+      if (n % 32 === 31) yield;
+      const { result, known } = score(text);
+      if (known) rows.push({ ...rowOf(text, result), label });
+    }
+    return yield* trainingSteps(labels, rows, opts.supervised);
+  }
+
+  let pending: Generator<void, SupervisedModel | undefined> | undefined;
+  let pendingRun: Promise<void> | undefined;
+
   return {
     settings: Object.freeze(s),
-    update(candidates) {
+    update(candidates, updateOpts) {
       lexical.update(rejectCard ? [...candidates, rejectCard] : candidates);
       semantic.update(candidates);
+      model = undefined;
+      pendingRun = undefined;
+      pending = training(candidates);
+      if (updateOpts?.deferTraining) return;
+      model = runSteps(pending);
+      pending = undefined;
+    },
+    trained() {
+      const steps = pending;
+      if (!steps) return Promise.resolve();
+      pendingRun ??= (async () => {
+        for (;;) {
+          const until = performance.now() + sliceMs;
+          let r = steps.next();
+          while (!r.done && performance.now() < until) r = steps.next();
+          if (r.done) {
+            if (pending === steps) {
+              model = r.value;
+              pending = undefined;
+            }
+            return;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+          // A newer update replaced this training: its own `trained` trains the new one.
+          if (pending !== steps) return;
+        }
+      })();
+      return pendingRun;
     },
     classify(text) {
-      const agents = semantic.agents;
-      const zero = () => Object.fromEntries(agents.map((a) => [a, 0]));
-      const result: HybridResult = {
-        agent: null,
-        score: 0,
-        scores: zero(),
-        lexical: zero(),
-        semantic: zero(),
-        reject: { lexical: 0, semantic: 0, combined: 0 },
-      };
-      if (agents.length === 0 || gate(text) !== null) return result;
-      const lex = lexical.classify(text).scores;
-      // The whole text and each of its sentences: the best part counts, as in the lexical index;
-      // the context sentences of a message that asks count `context` times (not at all by default).
-      const sem = new Float64Array(agents.length).fill(-1);
-      let reject = -1;
-      let known = false;
-      const split = sentences(text);
-      const weights = [1, ...sentenceWeights(split, context)];
-      [text, ...split.map((s) => s.text)].forEach((part, p) => {
-        const k = weights[p]!;
-        // A sentence that does not count is not scored at all (CPU per classification).
-        if (k === 0) return;
-        const r = semantic.score(part);
-        if (!r.known) return;
-        known = true;
-        for (let a = 0; a < agents.length; a++) sem[a] = Math.max(sem[a]!, k * r.scores[a]!);
-        reject = Math.max(reject, k * r.reject);
-      });
-      for (let a = 0; a < agents.length; a++) {
-        result.lexical[agents[a]!] = lex[agents[a]!] ?? 0;
-        result.semantic[agents[a]!] = known ? Math.max(0, sem[a]!) : 0;
-      }
-      result.reject.lexical = lex[rejectName] ?? 0;
-      result.reject.semantic = known ? Math.max(0, reject) : 0;
-      const d = decide(result, s);
-      result.agent = d.agent;
-      result.score = d.score;
-      result.scores = d.scores;
-      result.reject.combined = d.rejectCombined;
+      const { result, known } = score(text);
+      // Nothing to judge (no word with a vector, or gated): the hand-set rule's `clarify` stands.
+      if (!model || !known) return result;
+      const p = model.probabilities(rowOf(text, result));
+      // The labels are the agents in order, then none (last).
+      const none = p.length - 1;
+      let best = 0;
+      for (let k = 1; k < none; k++) if (p[k]! > p[best]!) best = k;
+      result.probabilities = Object.fromEntries(model.labels.map((l, k) => [l, p[k]!]));
+      // `score` is the most probable agent's probability, also when out of scope wins (clarify).
+      result.agent = p[none]! > p[best]! ? null : model.labels[best]!;
+      result.score = p[best]!;
       return result;
     },
   };

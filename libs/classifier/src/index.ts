@@ -59,3 +59,15 @@ export {
   type SemanticWeights,
 } from './semantic.js';
 export { asksSomething, type Sentence, sentences, sentenceWeights } from './sentences.js';
+export {
+  defaultSupervisedOptions,
+  type LabelledText,
+  type SparseFeatures,
+  type SupervisedModel,
+  type SupervisedOptions,
+  type SupervisedRow,
+  sparseFeatures,
+  supervisedNone,
+  trainSupervised,
+} from './supervised.js';
+export { routingTrainingSet } from './training-set.js';

@@ -58,6 +58,8 @@ export interface SemanticScores {
 /** A semantic index over the candidates' cards, rebuilt by `update`. */
 export interface SemanticIndex {
   readonly agents: readonly string[];
+  /** The out-of-scope examples kept by the last `update` (those no agent's document claims). */
+  readonly rejectKept: readonly string[];
   update(candidates: readonly RouteCandidate[]): void;
   score(text: string): SemanticScores;
 }
@@ -157,6 +159,7 @@ export function createSemanticIndex(opts: SemanticOptions = {}): SemanticIndex {
   let agents: string[] = [];
   let groups: Group[] = [];
   let reject: Group = groupOf([], 0);
+  let keptReject: string[] = [];
   let encoder: SentenceEncoder | undefined;
   const top = new Float64Array(64);
 
@@ -167,6 +170,9 @@ export function createSemanticIndex(opts: SemanticOptions = {}): SemanticIndex {
     get agents() {
       return agents;
     },
+    get rejectKept() {
+      return keptReject;
+    },
     update(candidates) {
       const docs = candidates.map(cardDocuments);
       const texts = [...docs.flat(), ...(opts.reject ?? [])];
@@ -175,9 +181,14 @@ export function createSemanticIndex(opts: SemanticOptions = {}): SemanticIndex {
       const agentVectors = docs.map((texts) => encodeAll(enc, texts));
       groups = agentVectors.map((vs) => groupOf(vs, enc.dims));
       const agentDocs = agentVectors.flat();
-      const kept = encodeAll(enc, opts.reject ?? []).filter(
-        (v) => !agentDocs.some((d) => dot(v, d) >= claimedAt),
-      );
+      const kept: Float32Array[] = [];
+      keptReject = [];
+      for (const text of opts.reject ?? []) {
+        const v = enc.encode(text).vector;
+        if (!v || agentDocs.some((d) => dot(v, d) >= claimedAt)) continue;
+        kept.push(v);
+        keptReject.push(text);
+      }
       reject = groupOf(kept, enc.dims);
       encoder = enc;
     },

@@ -83,6 +83,12 @@ const handler = createRouteHandler({
 });
 // Every routing-decision series of the agents known at start exists at 0 before the first request.
 handler.prime();
+// The classifier's index and model for the current cards, built before the router is ready and again
+// within a second after the cards change (a new agent type or version); the model trains in slices
+// between requests, which the hand-set rule decides meanwhile.
+await classifier.prepare?.(registry.views());
+const preparing = setInterval(() => void classifier.prepare?.(registry.views()), 1000);
+preparing.unref();
 const sub = serveEndpoint({
   nc: rt.nc,
   subject: Subjects.ask,
@@ -114,6 +120,7 @@ onShutdownSignal(log, async () => {
   await rt.inFlight.idle(10_000);
   await gatherInbox.close();
   await rt.inFlight.idle(2000);
+  clearInterval(preparing);
   registry.stop();
   await rt.close();
 });

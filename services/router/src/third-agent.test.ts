@@ -139,6 +139,7 @@ let jsm: JetStreamManager;
 let agentsKv: KV;
 let store: SessionStore;
 let registry: Awaited<ReturnType<typeof watchRegistry>>;
+const classifier = createEmbeddedRouterClassifier();
 const log = createLogger({ service: 'router-test', level: 'silent' });
 const metrics = createMetrics('router', { processMetrics: false });
 
@@ -238,7 +239,6 @@ beforeAll(async () => {
   // Wired as in services/router/src/main.ts, with the embedded classifier (no API key).
   registry = await watchRegistry({ kv: agentsKv, log });
   await registry.ready;
-  const classifier = createEmbeddedRouterClassifier();
   const publishGuard = createGuard(
     { target: 'jetstream', timeoutMs: 2000, attempts: 3, failureThreshold: 10 },
     metrics,
@@ -283,6 +283,8 @@ beforeAll(async () => {
   await until('hr and finance in the registry', () =>
     instancesOf('hr') === 1 && instancesOf('finance') === 1 ? true : undefined,
   );
+  // As main.ts does when the cards change: the index and model for them are built ahead.
+  await classifier.prepare?.(registry.views());
 });
 
 afterAll(async () => {
@@ -309,6 +311,7 @@ describe('a third agent type, announced only through the registry', () => {
     itKey = await announce(itCard, 'it-helpdesk-1');
     expect(itKey).toBe('it.it-helpdesk-1');
     await until('the it card in the registry', () => (instancesOf('it') === 1 ? true : undefined));
+    await classifier.prepare?.(registry.views());
 
     const task = await expectRoutedTo('it', IT_QUESTION);
     expect(task.sessionId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);

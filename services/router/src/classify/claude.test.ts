@@ -61,6 +61,7 @@ function countingFallback(): Classifier & { calls: number } {
   const inner = createEmbeddedRouterClassifier();
   const fb = {
     calls: 0,
+    prepare: async (list: readonly AgentView[]) => inner.prepare?.(list),
     classify(text: string, list: readonly AgentView[]) {
       fb.calls++;
       return inner.classify(text, list);
@@ -180,6 +181,8 @@ describe('createClaudeClassifier', () => {
   it('falls back to the embedded classifier when the API is too slow', async () => {
     const { classifier, fallback, llmCount } = setup({ timeoutMs: 150, attempts: 1 });
     api.push({ ...toolUse({ agent: 'hr' }), delayMs: 2000 });
+    // As the router does when the cards change: the fallback's index and model are built ahead.
+    await classifier.prepare?.(agents);
     const started = Date.now();
     const decision = await classifier.classify('how many vacation days do I have left?', agents);
     expect(Date.now() - started).toBeLessThan(1500);

@@ -131,6 +131,8 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
   const examples = opts.promptExamples ?? 3;
 
   return {
+    // The fallback's index and model are built ahead, so a failing Claude call never waits for them.
+    prepare: async (agents) => fallback.prepare?.(agents),
     async classify(text, agents, classifyOpts) {
       if (agents.length === 0) return fallback.classify(text, agents);
       const names = [...new Set(agents.map((a) => a.name))].filter((n) => n !== noneChoice);

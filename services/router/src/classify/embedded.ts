@@ -2,8 +2,10 @@ import {
   createHybridClassifier,
   type HybridClassifier,
   type HybridSettings,
+  type LabelledText,
   multiIntentParts,
   rejectExamples,
+  routingTrainingSet,
 } from '@switchboard/classifier';
 import type { AgentView, Classifier } from './types.js';
 
@@ -13,6 +15,11 @@ export interface EmbeddedRouterOptions {
   settings?: Partial<HybridSettings>;
   /** Out-of-scope examples (default: the classifier's own list); `[]` turns them off. */
   reject?: readonly string[];
+  /**
+   * Labelled utterances the supervised model learns from besides the cards (default: the routing
+   * data set's tune split, {@link routingTrainingSet}); `false`: no model, the hand-set rule decides.
+   */
+  training?: readonly LabelledText[] | false;
 }
 
 /** The routing-relevant part of an agent list, as an index was built from it. */
@@ -59,14 +66,18 @@ function sameCards(cards: CardSet, agents: readonly AgentView[]): boolean {
 
 /**
  * The embedded (hybrid: semantic and lexical) classifier as a router {@link Classifier}: builds an
- * index once per distinct agent card set (a few recent sets are kept) and decides with method
- * `embedded`; a message with requests for two agents comes back with its `parts`. No I/O; never
+ * index, and trains its supervised model (about 2 s of CPU for the two agents' cards and the tune
+ * split, in slices with requests served in between), once per distinct agent card set (a few
+ * recent sets are kept; `prepare` builds ahead of the first request and resolves once the model is
+ * trained) and decides with method `embedded`; a message with requests for two agents comes back with its `parts`. No I/O; never
  * throws for ordinary text.
  */
 export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {}): Classifier {
+  const training = opts.training === undefined ? routingTrainingSet() : opts.training;
   const options = {
     reject: opts.reject ?? rejectExamples,
     ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(training ? { training } : {}),
   };
   let lastAgents: readonly AgentView[] | undefined;
   const cache: { cards: CardSet; embedded: HybridClassifier }[] = [];
@@ -81,13 +92,19 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
     }
     const cards = snapshot(agents);
     const embedded = createHybridClassifier(options);
-    embedded.update(cards);
+    // The indexes now (about 0.4 s); the model in slices between requests (about 2 s of CPU): until
+    // it is trained, the hand-set rule decides.
+    embedded.update(cards, { deferTraining: true });
+    void embedded.trained();
     cache.unshift({ cards, embedded });
     if (cache.length > cacheSize) cache.pop();
     return embedded;
   }
 
   return {
+    prepare(agents) {
+      return indexFor(agents).trained();
+    },
     async classify(text, agents) {
       // The very list of the last call (agent lists are never changed in place): its index is first.
       const embedded = agents === lastAgents ? cache[0]!.embedded : indexFor(agents);

@@ -43,4 +43,9 @@ export interface ClassifyOptions {
 /** Picks the agent for a new conversation among `agents`. Never throws for ordinary text. */
 export interface Classifier {
   classify(text: string, agents: readonly AgentView[], opts?: ClassifyOptions): Promise<RoutingDecision>;
+  /**
+   * Builds what deciding among `agents` needs ahead of the first request (the embedded classifier's
+   * index and model for that card set); resolves when it is ready, at once when it was already.
+   */
+  prepare?(agents: readonly AgentView[]): Promise<void>;
 }

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteCandidate } from './embedded.js';
+import { createHybridClassifier } from './hybrid.js';
+import { type LabelledText, type SupervisedRow, sparseFeatures, trainSupervised } from './supervised.js';
+
+// Small cards and training sets written for this test: it checks the mechanism (the real cards and
+// the data set are measured by eval.test.ts and `npm run eval:routing`).
+const hr: RouteCandidate = {
+  name: 'hr',
+  description: 'Human resources: leave and vacation, pay and payslips, benefits, notice periods.',
+  intents: ['leave', 'payroll', 'benefits'],
+  examples: [
+    'how many vacation days do I have left?',
+    'book time off next week',
+    'when is payday?',
+    'my payslip is wrong',
+    'what does the health insurance cover?',
+  ],
+};
+const finance: RouteCandidate = {
+  name: 'finance',
+  description: 'Finance: department budgets, expenses and reimbursement, invoices, the corporate card.',
+  intents: ['budget', 'expenses', 'invoices'],
+  examples: [
+    'how much budget is left for engineering?',
+    'submit a taxi expense',
+    'when will my expense be reimbursed?',
+    'has the invoice from Acme been paid?',
+    'I paid for lunch with the company card by mistake',
+  ],
+};
+const itDesk: RouteCandidate = {
+  name: 'it',
+  description: 'IT helpdesk: laptops, monitors, passwords, VPN, printers and software access.',
+  intents: ['hardware', 'password_reset'],
+  examples: ['my laptop is broken', 'my monitor is flickering', 'the VPN does not connect'],
+};
+const reject = ['what is the capital of France?', 'tell me a joke', 'the coffee machine is broken'];
+
+/** Month-end close questions: the cards above name nothing of the kind. */
+const closeQuestions: LabelledText[] = [
+  { text: 'when do the books close for march?', label: 'finance' },
+  { text: 'what is the month-end close deadline?', label: 'finance' },
+  { text: 'is the ledger closed for the quarter yet?', label: 'finance' },
+  { text: 'when does year-end closing start?', label: 'finance' },
+  { text: 'deadline for accruals this month', label: 'finance' },
+  { text: 'who signs off the quarterly close?', label: 'finance' },
+];
+
+describe('sparseFeatures', () => {
+  it('is deterministic, of unit norm, with the bias feature every text has', () => {
+    const a = sparseFeatures('When is payday?');
+    const b = sparseFeatures('When is payday?');
+    expect([...a.idx]).toEqual([...b.idx]);
+    expect(new Set(a.idx).size).toBe(a.idx.length);
+    expect(a.value * a.value * a.idx.length).toBeCloseTo(1, 10);
+    const bias = sparseFeatures('').idx;
+    expect(bias.length).toBe(1);
+    expect([...a.idx]).toContain(bias[0]);
+  });
+
+  it('lets a misspelt word share most of its character n-grams with the right spelling', () => {
+    const right = new Set(sparseFeatures('reimbursement').idx);
+    const typo = sparseFeatures('reimbursment').idx;
+    const shared = [...typo].filter((i) => right.has(i)).length;
+    expect(shared / typo.length).toBeGreaterThan(0.5);
+    const other = sparseFeatures('vacation').idx;
+    expect([...other].filter((i) => right.has(i)).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('trainSupervised', () => {
+  const labels = ['a', 'b', 'none'];
+  const row = (
+    text: string,
+    scores: [number, number][] = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ],
+  ): SupervisedRow => ({
+    sparse: sparseFeatures(text),
+    dense: (k) => scores[k]!,
+  });
+  const rows = [
+    { ...row('apples and pears'), label: 0 },
+    { ...row('ripe apples'), label: 0 },
+    { ...row('bolts and nuts'), label: 1 },
+    { ...row('steel bolts'), label: 1 },
+    { ...row('the weather today'), label: 2 },
+    { ...row('weather tomorrow'), label: 2 },
+  ];
+
+  it('learns the labels of its rows, with probabilities that sum to 1', () => {
+    const model = trainSupervised(labels, rows);
+    expect(model.labels).toEqual(labels);
+    for (const [text, want] of [
+      ['green apples', 0],
+      ['bolts for the shelf', 1],
+      ['weather this weekend', 2],
+    ] as const) {
+      const p = model.probabilities(row(text));
+      expect(p.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 10);
+      expect(p.indexOf(Math.max(...p)), text).toBe(want);
+    }
+  });
+
+  it('gives the same model for the same rows (a seeded shuffle, zero start)', () => {
+    const p1 = trainSupervised(labels, rows).probabilities(row('apples and bolts'));
+    const p2 = trainSupervised(labels, rows).probabilities(row('apples and bolts'));
+    expect([...p1]).toEqual([...p2]);
+  });
+
+  it("learns one weighting of the agents' own scores, shared by every agent", () => {
+    // Training rows where the right agent always has the higher own score, the text saying nothing.
+    const scored = (k: 0 | 1, label: number) => {
+      const s: [number, number][] = [
+        [0.1, 0.1],
+        [0.1, 0.1],
+        [0.2, 0.2],
+      ];
+      s[k] = [0.9, 0.9];
+      return { ...row(''), dense: (i: number) => s[i]!, label };
+    };
+    const model = trainSupervised(labels, [scored(0, 0), scored(1, 1), scored(0, 0), scored(1, 1)]);
+    const p = model.probabilities({
+      ...row(''),
+      dense: (k) =>
+        (
+          [
+            [0.1, 0.1],
+            [0.8, 0.8],
+            [0.2, 0.2],
+          ] as const
+        )[k]!,
+    });
+    expect(p[1]).toBeGreaterThan(p[0]!);
+  });
+});
+
+describe('the hybrid classifier with a supervised model', () => {
+  it('routes what only the labelled utterances teach, which the cards alone do not', () => {
+    const question = 'when do the books close for june?';
+    const cardsOnly = createHybridClassifier({ reject });
+    cardsOnly.update([hr, finance]);
+    expect(cardsOnly.classify(question).agent).not.toBe('finance');
+    const trained = createHybridClassifier({ reject, training: closeQuestions });
+    trained.update([hr, finance]);
+    const r = trained.classify(question);
+    expect(r.agent).toBe('finance');
+    expect(Object.keys(r.probabilities!)).toEqual(['hr', 'finance', 'none']);
+    expect(Object.values(r.probabilities!).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 10);
+    expect(r.score).toBe(r.probabilities!.finance);
+    // The cards still count: their own topics stay with their agents.
+    expect(trained.classify('how many vacation days are left?').agent).toBe('hr');
+    expect(trained.classify('submit my taxi expense').agent).toBe('finance');
+  });
+
+  it('answers clarify (agent null) when out of scope is the most probable label', () => {
+    const training: LabelledText[] = [
+      ...closeQuestions,
+      { text: 'what is the tallest mountain in the world?', label: 'none' },
+      { text: 'who won the football last night?', label: 'none' },
+      { text: 'recommend a good film for tonight', label: 'none' },
+      { text: 'what is the capital of Peru?', label: 'none' },
+    ];
+    const clf = createHybridClassifier({ reject, training });
+    clf.update([hr, finance]);
+    const r = clf.classify('what is the capital of Spain?');
+    expect(r.agent).toBeNull();
+    expect(r.probabilities!.none).toBeGreaterThan(Math.max(r.probabilities!.hr!, r.probabilities!.finance!));
+    // Not scored at all: the gate's clarify stands, with no probabilities.
+    expect(clf.classify('¿cuántos días de vacaciones me quedan?')).toMatchObject({ agent: null, score: 0 });
+    expect(clf.classify('').probabilities).toBeUndefined();
+  });
+
+  it("leaves out the data's out-of-scope rows when an agent they were not labelled for joins", () => {
+    // Labelled for a system of hr and finance: a monitor question was out of scope there.
+    const training: LabelledText[] = [
+      ...closeQuestions,
+      { text: 'my monitor keeps flickering', label: 'none' },
+      { text: 'second monitor is not detected', label: 'none' },
+      { text: 'the monitor on my desk is dead', label: 'none' },
+      { text: 'laptop screen flickers', label: 'none' },
+    ];
+    const clf = createHybridClassifier({ reject, training });
+    clf.update([hr, finance, itDesk]);
+    expect(clf.classify('my monitor keeps flickering again').agent).toBe('it');
+    expect(Object.keys(clf.classify('my monitor is dead').probabilities!)).toEqual([
+      'hr',
+      'finance',
+      'it',
+      'none',
+    ]);
+    // Rows for an agent that is not among the candidates are left out, not mislabelled.
+    const financeOnly = createHybridClassifier({
+      reject,
+      training: [...closeQuestions, { text: 'book leave', label: 'hr' }],
+    });
+    financeOnly.update([finance]);
+    expect(financeOnly.classify('when do the books close for june?').agent).toBe('finance');
+  });
+
+  it('trains in slices after a deferred update: the hand-set rule decides until the model is ready', async () => {
+    const question = 'when do the books close for june?';
+    // Enough rows that training takes several slices.
+    const training = Array.from({ length: 1500 }, (_, i) => ({
+      text: `${closeQuestions[i % closeQuestions.length]!.text} ${i}`,
+      label: 'finance',
+    }));
+    const clf = createHybridClassifier({ reject, training });
+    clf.update([hr, finance], { deferTraining: true });
+    const before = clf.classify(question);
+    expect(before.probabilities).toBeUndefined();
+    expect(before.agent).not.toBe('finance');
+    // Other work runs while it trains: a timer fires before training ends.
+    let ticked = false;
+    setImmediate(() => {
+      ticked = true;
+    });
+    await clf.trained();
+    expect(ticked).toBe(true);
+    const after = clf.classify(question);
+    expect(after.agent).toBe('finance');
+    // The same model as a training done at once.
+    const direct = createHybridClassifier({ reject, training });
+    direct.update([hr, finance]);
+    expect(after.probabilities).toEqual(direct.classify(question).probabilities);
+    await expect(clf.trained()).resolves.toBeUndefined();
+  });
+
+  it('abandons a deferred training when the cards change again, and trains for the new cards', async () => {
+    const clf = createHybridClassifier({ reject, training: closeQuestions });
+    clf.update([hr, finance], { deferTraining: true });
+    const first = clf.trained();
+    clf.update([hr, finance, itDesk], { deferTraining: true });
+    await Promise.all([first, clf.trained()]);
+    expect(Object.keys(clf.classify('my monitor is flickering').probabilities!)).toEqual([
+      'hr',
+      'finance',
+      'it',
+      'none',
+    ]);
+  });
+
+  it('is deterministic: two classifiers from the same cards and rows agree exactly', () => {
+    const a = createHybridClassifier({ reject, training: closeQuestions });
+    const b = createHybridClassifier({ reject, training: closeQuestions });
+    a.update([hr, finance]);
+    b.update([hr, finance]);
+    for (const q of ['when do the books close?', 'my payslip is late', 'tell me a joke']) {
+      expect(a.classify(q).probabilities).toEqual(b.classify(q).probabilities);
+    }
+  });
+});
