@@ -168,7 +168,6 @@ export const financeProfile: AgentProfile = {
     'company card',
     'I accidentally paid for groceries with my company card',
     'I used the corporate card for a personal purchase by mistake, how do I pay it back?',
-    'how do I apply for a corporate credit card?',
     'my company card was declined',
     "what's the limit on my corporate card?",
     'lost my company card',
