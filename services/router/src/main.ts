@@ -83,10 +83,11 @@ const handler = createRouteHandler({
 });
 // Every routing-decision series of the agents known at start exists at 0 before the first request.
 handler.prime();
-// The classifier's index and model for the current cards, built before the router is ready and again
-// within a second after the cards change (a new agent type or version); the model trains in slices
-// between requests, which the hand-set rule decides meanwhile.
-await classifier.prepare?.(registry.views());
+// The classifier's indexes for the current cards, built before the router is ready (about 0.4 s), and
+// again within a second after the cards change (a new agent type or version). The model then trains
+// in slices between requests (about 2 s of CPU; the hand-set rule decides meanwhile): waiting for it
+// would hold readiness back past the 2 s start-up target.
+void classifier.prepare?.(registry.views());
 const preparing = setInterval(() => void classifier.prepare?.(registry.views()), 1000);
 preparing.unref();
 const sub = serveEndpoint({
