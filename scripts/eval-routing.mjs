@@ -2,8 +2,10 @@
 // Measures the routing classifiers side by side on eval/routing/ and prints JSON:
 // - lexical: TF-IDF over words, bigrams and character n-grams (the first embedded classifier);
 // - semantic: sentence vectors from the packaged word embeddings, with the out-of-scope examples;
-// - hybrid: both combined (what the router uses).
-// Each option is calibrated on the tune split only (a grid over its settings: the best tune accuracy
+// - hybrid: both combined, decided by the hand-set rule (threshold and margin);
+// - supervised: the hybrid's scores and the request's words, decided by a model trained on the tune
+//   split and the cards (what the router uses; `--supervised '{...}'` sets its training).
+// Each hand-set option is calibrated on the tune split only (a grid over its settings: the best tune accuracy
 // with at least 90% of the tune split's out-of-scope questions answered clarify); the held-out split
 // is only reported. Each option runs in a child process of its own, so its memory (RSS), start-up
 // time (index build) and CPU per classification are its own. Also: multi-intent detection on
@@ -13,7 +15,8 @@
 // `-- --cv [--folds 5] [--seed 13]`: k-fold cross-validation on the tune split instead (stratified by
 // label, fixed seed): each fold's settings are calibrated on the other k-1 folds and measured on the
 // fold, and the report gives the mean (and spread) of the folds' accuracy and out-of-scope → clarify,
-// and multi-intent detection with the same folds. `-- --options hybrid` measures only the named options.
+// and multi-intent detection with the same folds (the supervised option trains on the other k-1 folds
+// instead). `-- --options hybrid,supervised` measures only the named options.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -91,8 +94,10 @@ function gridFor(C, name, rows, raw, use) {
   return range(0.05, 0.95, 0.01).map((threshold) => ({ ...model, threshold }));
 }
 
-// `--train '{"iterations":2000,"learningRate":0.5,"l2":0.001}'`: training settings to measure.
+// `--train '{"iterations":2000,"learningRate":0.5,"l2":0.001}'`: the learned-* options' training.
 const trainOptions = JSON.parse(arg('--train') ?? '{}');
+// `--supervised '{"epochs":30,"l2":0.001}'`: the supervised option's training (supervised.ts).
+const supervisedOptions = JSON.parse(arg('--supervised') ?? '{}');
 
 function range(from, to, step) {
   const out = [];
@@ -153,7 +158,7 @@ function supervisedClassifier(C, cards, training) {
     ...experiment,
     reject: C.rejectExamples,
     training,
-    supervised: trainOptions,
+    supervised: supervisedOptions,
   });
   clf.update(cards);
   return clf;
@@ -400,6 +405,7 @@ if (option) {
     ...(cv ? ['--cv', '--folds', String(cv.folds), '--seed', String(cv.seed)] : []),
     ...(arg('--hybrid') ? ['--hybrid', arg('--hybrid')] : []),
     ...(arg('--train') ? ['--train', arg('--train')] : []),
+    ...(arg('--supervised') ? ['--supervised', arg('--supervised')] : []),
     ...(noHeldout ? ['--no-heldout'] : []),
   ];
   for (const name of names) {

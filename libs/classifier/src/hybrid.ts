@@ -126,10 +126,13 @@ export interface HybridClassifier {
   update(candidates: readonly RouteCandidate[], opts?: { deferTraining?: boolean }): void;
   /**
    * Trains the model a deferred `update` left to train, in slices of about 10 ms with the event loop
-   * free in between (a newer `update` abandons it); resolves when it is trained, at once when there
-   * is nothing to train.
+   * free in between; resolves when the model of the latest `update` is trained (a newer `update`
+   * abandons an older training and its callers wait for the new one), at once when there is nothing
+   * to train; rejects when training fails (the hand-set rule then keeps deciding).
    */
   trained(): Promise<void>;
+  /** Abandons a deferred training (a router dropping this index from its cache). */
+  dispose(): void;
   classify(text: string): HybridResult;
 }
 
@@ -235,7 +238,8 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
     ];
     const rows: (SupervisedRow & { label: number })[] = [];
     for (const [n, { text, label }] of texts.entries()) {
-      if (n % 32 === 31) yield;
+      // Scoring a text takes about 0.3 ms: a few per step keeps each slice near its 10 ms.
+      if (n % 4 === 3) yield;
       const { result, known } = score(text);
       if (known) rows.push({ ...rowOf(text, result), label });
     }
@@ -245,7 +249,7 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
   let pending: Generator<void, SupervisedModel | undefined> | undefined;
   let pendingRun: Promise<void> | undefined;
 
-  return {
+  const api: HybridClassifier = {
     settings: Object.freeze(s),
     update(candidates, updateOpts) {
       lexical.update(rejectCard ? [...candidates, rejectCard] : candidates);
@@ -262,22 +266,32 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
       if (!steps) return Promise.resolve();
       pendingRun ??= (async () => {
         for (;;) {
+          // A newer update or dispose replaced this training: wait for the newest one, if any.
+          if (pending !== steps) return api.trained();
           const until = performance.now() + sliceMs;
-          let r = steps.next();
-          while (!r.done && performance.now() < until) r = steps.next();
+          let r: IteratorResult<void, SupervisedModel | undefined>;
+          try {
+            do r = steps.next();
+            while (!r.done && performance.now() < until);
+          } catch (err) {
+            // The hand-set rule keeps deciding; the caller hears why.
+            pending = undefined;
+            pendingRun = undefined;
+            throw err;
+          }
           if (r.done) {
-            if (pending === steps) {
-              model = r.value;
-              pending = undefined;
-            }
+            model = r.value;
+            pending = undefined;
             return;
           }
           await new Promise((resolve) => setImmediate(resolve));
-          // A newer update replaced this training: its own `trained` trains the new one.
-          if (pending !== steps) return;
         }
       })();
       return pendingRun;
+    },
+    dispose() {
+      pending = undefined;
+      pendingRun = undefined;
     },
     classify(text) {
       const { result, known } = score(text);
@@ -295,4 +309,5 @@ export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifi
       return result;
     },
   };
+  return api;
 }

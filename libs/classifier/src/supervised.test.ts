@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteCandidate } from './embedded.js';
 import { createHybridClassifier } from './hybrid.js';
-import { type LabelledText, type SupervisedRow, sparseFeatures, trainSupervised } from './supervised.js';
+import {
+  type LabelledText,
+  rowsPerStep,
+  type SupervisedRow,
+  sparseFeatures,
+  trainingSteps,
+  trainSupervised,
+} from './supervised.js';
 
 // Small cards and training sets written for this test: it checks the mechanism (the real cards and
 // the data set are measured by eval.test.ts and `npm run eval:routing`).
@@ -201,46 +208,90 @@ describe('the hybrid classifier with a supervised model', () => {
     expect(financeOnly.classify('when do the books close for june?').agent).toBe('finance');
   });
 
+  // Enough rows that training takes many slices.
+  const many = Array.from({ length: 1500 }, (_, i) => ({
+    text: `${closeQuestions[i % closeQuestions.length]!.text} ${i}`,
+    label: 'finance',
+  }));
+
   it('trains in slices after a deferred update: the hand-set rule decides until the model is ready', async () => {
     const question = 'when do the books close for june?';
-    // Enough rows that training takes several slices.
-    const training = Array.from({ length: 1500 }, (_, i) => ({
-      text: `${closeQuestions[i % closeQuestions.length]!.text} ${i}`,
-      label: 'finance',
-    }));
-    const clf = createHybridClassifier({ reject, training });
+    const clf = createHybridClassifier({ reject, training: many });
     clf.update([hr, finance], { deferTraining: true });
     const before = clf.classify(question);
     expect(before.probabilities).toBeUndefined();
     expect(before.agent).not.toBe('finance');
-    // Other work runs while it trains: a timer fires before training ends.
-    let ticked = false;
-    setImmediate(() => {
-      ticked = true;
-    });
+    // Other work runs while it trains: count the turns of the event loop it lets through.
+    let turns = 0;
+    let training = true;
+    const tick = () => {
+      turns++;
+      if (training) setImmediate(tick);
+    };
+    setImmediate(tick);
     await clf.trained();
-    expect(ticked).toBe(true);
+    training = false;
+    expect(turns).toBeGreaterThan(5);
     const after = clf.classify(question);
     expect(after.agent).toBe('finance');
     // The same model as a training done at once.
-    const direct = createHybridClassifier({ reject, training });
+    const direct = createHybridClassifier({ reject, training: many });
     direct.update([hr, finance]);
     expect(after.probabilities).toEqual(direct.classify(question).probabilities);
     await expect(clf.trained()).resolves.toBeUndefined();
   });
 
-  it('abandons a deferred training when the cards change again, and trains for the new cards', async () => {
-    const clf = createHybridClassifier({ reject, training: closeQuestions });
+  it('yields every few rows while it trains, across epochs, also for a small training set', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      sparse: sparseFeatures(`row ${i}`),
+      dense: () => [0, 0] as const,
+      label: i % 2,
+    }));
+    const steps = trainingSteps(['a', 'none'], rows, { epochs: 8 });
+    let yields = 0;
+    while (!steps.next().done) yields++;
+    // 80 row updates: a yield every rowsPerStep of them, the count running on between epochs.
+    expect(yields).toBe(Math.floor((8 * rows.length) / rowsPerStep));
+    expect(yields).toBeGreaterThan(0);
+  });
+
+  it('abandons a deferred training when the cards change, and every caller waits for the new model', async () => {
+    const clf = createHybridClassifier({ reject, training: many });
     clf.update([hr, finance], { deferTraining: true });
     const first = clf.trained();
+    // Let the first training run a slice or two, then change the cards under it.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clf.classify('my monitor is flickering').probabilities).toBeUndefined();
     clf.update([hr, finance, itDesk], { deferTraining: true });
-    await Promise.all([first, clf.trained()]);
+    await first;
+    // The first caller's promise resolved with the new cards' model in place, not the old one's.
     expect(Object.keys(clf.classify('my monitor is flickering').probabilities!)).toEqual([
       'hr',
       'finance',
       'it',
       'none',
     ]);
+  });
+
+  it('stops a deferred training on dispose, and reports a training that fails', async () => {
+    const disposed = createHybridClassifier({ reject, training: many });
+    disposed.update([hr, finance], { deferTraining: true });
+    const run = disposed.trained();
+    disposed.dispose();
+    await run;
+    expect(disposed.classify('when do the books close for june?').probabilities).toBeUndefined();
+
+    const failing = createHybridClassifier({ reject, training: closeQuestions, supervised: { bits: 40 } });
+    failing.update([hr, finance], { deferTraining: true });
+    await expect(failing.trained()).rejects.toThrow(/bits must be an integer/);
+    // The hand-set rule keeps deciding; nothing is left pending.
+    expect(failing.classify('submit my taxi expense')).toMatchObject({ agent: 'finance' });
+    expect(failing.classify('submit my taxi expense').probabilities).toBeUndefined();
+    await expect(failing.trained()).resolves.toBeUndefined();
+    expect(() =>
+      createHybridClassifier({ reject, training: closeQuestions, supervised: { bits: 40 } }).update([hr]),
+    ).toThrow(RangeError);
   });
 
   it('is deterministic: two classifiers from the same cards and rows agree exactly', () => {

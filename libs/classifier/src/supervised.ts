@@ -119,8 +119,8 @@ export function runSteps<T>(steps: Generator<void, T>): T {
   }
 }
 
-/** Rows between two yields of {@link trainingSteps}. */
-const rowsPerStep = 256;
+/** Rows between two yields of {@link trainingSteps} (about 0.1 ms of work). */
+export const rowsPerStep = 16;
 
 /**
  * {@link trainSupervised} in steps: yields every few hundred rows, so a caller can train between
@@ -132,6 +132,10 @@ export function* trainingSteps(
   options: Partial<SupervisedOptions> = {},
 ): Generator<void, SupervisedModel> {
   const o = { ...defaultSupervisedOptions, ...options };
+  if (!(Number.isInteger(o.bits) && o.bits >= 8 && o.bits <= 24))
+    throw new RangeError(`bits must be an integer in [8, 24], got ${o.bits}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 1))
+    throw new RangeError(`epochs must be >= 1, got ${o.epochs}`);
   const K = labels.length;
   const none = labels.indexOf(supervisedNone);
   const size = 1 << o.bits;
@@ -156,10 +160,11 @@ export function* trainingSteps(
   };
   const order = rows.map((_, i) => i);
   const shuffle = shuffler(o.seed);
+  let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffle(order);
-    for (const [step, n] of order.entries()) {
-      if (step % rowsPerStep === rowsPerStep - 1) yield;
+    for (const n of order) {
+      if (++step % rowsPerStep === 0) yield;
       const row = rows[n]!;
       logits(row, z);
       for (let k = 0; k < K; k++) {

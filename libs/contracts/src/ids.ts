@@ -9,10 +9,16 @@ export const SessionId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 export type SessionId = z.infer<typeof SessionId>;
 
-/** An agent type name, e.g. `hr`: lower-case, starts with a letter, at most 32 characters. */
+/**
+ * An agent type name, e.g. `hr`: lower-case, starts with a letter, at most 32 characters. `none` is
+ * reserved: it means "no agent" in routing metrics, the Claude classifier and the routing model.
+ */
 export const AgentName = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, _ or -, starting with a letter');
+  .regex(
+    /^(?!none$)[a-z][a-z0-9_-]{0,31}$/,
+    'must be lower-case letters, digits, _ or -, starting with a letter, and not "none"',
+  );
 export type AgentName = z.infer<typeof AgentName>;
 
 /** The employee asking, e.g. `alice`. Letters, digits, `.`, `_`, `-`, `@`; at most 64 characters. */

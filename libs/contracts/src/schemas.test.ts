@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AskReply } from './ask.js';
 import { CapabilityCard } from './card.js';
+import { AgentName } from './ids.js';
 import { renderJsonSchemas } from './json-schema.js';
 import { Session, TurnRecorded } from './session.js';
 import { Task } from './task.js';
@@ -26,6 +27,17 @@ describe('exported JSON Schema', () => {
 });
 
 describe('wire schemas', () => {
+  it('reserve the agent name none (no agent, in metrics and routing) and keep names like it', () => {
+    expect(AgentName.safeParse('none').success).toBe(false);
+    expect(AgentName.safeParse('none').error?.issues[0]?.message).toContain('not "none"');
+    for (const name of ['hr', 'nonet', 'none2', 'no-ne', 'it_desk']) expect(AgentName.parse(name)).toBe(name);
+    // The JSON Schema says the same.
+    const schema = JSON.parse(
+      readFileSync(new URL('../schema/capability-card.json', import.meta.url), 'utf8'),
+    );
+    expect(JSON.stringify(schema)).toContain('^(?!none$)[a-z][a-z0-9_-]{0,31}$');
+  });
+
   const at = '2026-11-21T10:00:00.000Z';
   it('accept a valid task and refuse one with an unsafe agent or extra fields', () => {
     const task = {

@@ -7,6 +7,7 @@ import {
   rejectExamples,
   routingTrainingSet,
 } from '@switchboard/classifier';
+import type { Logger } from '@switchboard/runtime';
 import type { AgentView, Classifier } from './types.js';
 
 /** Options of {@link createEmbeddedRouterClassifier}. */
@@ -15,6 +16,8 @@ export interface EmbeddedRouterOptions {
   settings?: Partial<HybridSettings>;
   /** Out-of-scope examples (default: the classifier's own list); `[]` turns them off. */
   reject?: readonly string[];
+  /** Where a failed training of the routing model is reported. */
+  log?: Pick<Logger, 'error'>;
   /**
    * Labelled utterances the supervised model learns from besides the cards (default: the routing
    * data set's tune split, {@link routingTrainingSet}); `false`: no model, the hand-set rule decides.
@@ -79,10 +82,13 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(training ? { training } : {}),
   };
-  let lastAgents: readonly AgentView[] | undefined;
+  let last: { agents: readonly AgentView[]; embedded: HybridClassifier } | undefined;
   const cache: { cards: CardSet; embedded: HybridClassifier }[] = [];
 
-  function indexFor(agents: readonly AgentView[]): HybridClassifier {
+  function indexFor(unsorted: readonly AgentView[]): HybridClassifier {
+    // By name: the same agents in another order (the registry lists them as it first saw them) are
+    // the same card set, and every router replica trains the same model from them.
+    const agents = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const at = cache.findIndex((e) => sameCards(e.cards, agents));
     if (at >= 0) {
       const [hit] = cache.splice(at, 1);
@@ -95,9 +101,15 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
     // The indexes now (about 0.4 s); the model in slices between requests (about 2 s of CPU): until
     // it is trained, the hand-set rule decides.
     embedded.update(cards, { deferTraining: true });
-    void embedded.trained();
+    embedded.trained().catch((err: unknown) => {
+      opts.log?.error(
+        { err, agents: cards.map((c) => c.name) },
+        'routing model training failed; the hand-set rule decides',
+      );
+    });
     cache.unshift({ cards, embedded });
-    if (cache.length > cacheSize) cache.pop();
+    // An index dropped from the cache stops training (a set seen again trains anew).
+    if (cache.length > cacheSize) cache.pop()!.embedded.dispose();
     return embedded;
   }
 
@@ -106,9 +118,9 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
       return indexFor(agents).trained();
     },
     async classify(text, agents) {
-      // The very list of the last call (agent lists are never changed in place): its index is first.
-      const embedded = agents === lastAgents ? cache[0]!.embedded : indexFor(agents);
-      lastAgents = agents;
+      // The very list of the last call (agent lists are never changed in place): the same index.
+      const embedded = agents === last?.agents ? last.embedded : indexFor(agents);
+      last = { agents, embedded };
       const r = embedded.classify(text);
       const parts = multiIntentParts(embedded, text, r);
       if (parts) {

@@ -13,7 +13,7 @@ export async function createClassifier(
   metrics: Metrics,
   log: Logger,
 ): Promise<Classifier> {
-  const embedded = createEmbeddedRouterClassifier();
+  const embedded = createEmbeddedRouterClassifier({ log });
   if (!config.ANTHROPIC_API_KEY) return embedded;
   // Loaded only with a key: the SDK costs ~20 MB of memory the embedded classifier does not need.
   const [{ createAnthropicClient, createLlm, parsePriceTable }, { createClaudeClassifier }] =
