@@ -162,6 +162,44 @@ describe('web chat page (Chromium)', () => {
     }
   });
 
+  it("renders a finished answer's Markdown as elements, and HTML in it as text", async () => {
+    // The real answer, its reply's text swapped for Markdown as Claude writes it.
+    const markdown = [
+      'You have **12 days** left:',
+      '',
+      '- 10 this year',
+      '- 2 carried over',
+      '',
+      'See [the leave policy](https://example.com/leave). <img src=x onerror="document.title=1">',
+    ].join('\n');
+    await page.route('**/v1/ask', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.text()).replace(/event: reply\ndata: (.*)\n/, (_m, data: string) => {
+        return `event: reply\ndata: ${JSON.stringify({ ...JSON.parse(data), text: markdown })}\n`;
+      });
+      await route.fulfill({ response: res, body });
+    });
+    try {
+      await askOnPage('how many vacation days do I have?');
+      const text = page.locator('#log li.answer').last().locator('.text.markdown');
+      expect(await text.locator('p').count()).toBe(2);
+      expect(await text.locator('strong').textContent()).toBe('12 days');
+      expect(await text.locator('ul > li').allTextContents()).toEqual(['10 this year', '2 carried over']);
+      const link = text.locator('a');
+      expect(await link.getAttribute('href')).toBe('https://example.com/leave');
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      // The tag is shown, not made: no image element, the page's title untouched.
+      expect(await text.locator('img').count()).toBe(0);
+      expect(await text.locator('p').last().textContent()).toContain(
+        '<img src=x onerror="document.title=1">',
+      );
+      expect(await page.title()).not.toBe('1');
+      await shot('03b-markdown');
+    } finally {
+      await page.unroute('**/v1/ask');
+    }
+  });
+
   it('shows the typed error of a refused question', async () => {
     expect(await storedUserId()).toBe('carol');
     const answer = await askOnPage('');

@@ -214,12 +214,17 @@ describe('the web chat page', () => {
     expect(webPageCsp).toContain("connect-src 'self'");
   });
 
-  it('serves its script and style sheet with their content types', async () => {
+  it('serves its scripts and style sheet with their content types', async () => {
     const app = gateway();
     const js = await app.inject({ method: 'GET', url: '/web/chat.js' });
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toContain("fetch('/v1/status'");
+    const markdown = await app.inject({ method: 'GET', url: '/web/markdown.js' });
+    expect(markdown.statusCode).toBe(200);
+    expect(markdown.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(markdown.body).toContain('export function renderMarkdown');
+    expect(js.body).toContain("from './markdown.js'");
     const css = await app.inject({ method: 'GET', url: '/web/chat.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');

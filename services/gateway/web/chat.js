@@ -1,7 +1,9 @@
 // The web chat (docs/web-chat.md): asks `POST /v1/ask` with `Accept: text/event-stream`, shows the
 // chunks as they come, resumes a dropped stream at `GET /v1/streams/<id>` with `Last-Event-ID`,
 // keeps the session for follow-ups, and polls `GET /v1/status` for the status strip. No framework,
-// no build step: this file is served as is.
+// no build step: this file is served as is. A finished answer's Markdown is rendered by
+// markdown.js (DOM nodes only: HTML in an answer stays text); while it streams it is plain text.
+import { parseMarkdown, renderMarkdown } from './markdown.js';
 
 const STATUS_EVERY_MS = 3000;
 /** Resumes of one answer before it is given up (each after a short pause). */
@@ -138,7 +140,8 @@ function addAnswer() {
       li.dataset.status = reply.status;
       meta.replaceChildren(agentPill(agent), ` ${reply.status}`);
       // The reply's text is the whole answer: the chunks joined, or the only text of an unstreamed reply.
-      text.textContent = reply.text;
+      text.replaceChildren(renderMarkdown(document, parseMarkdown(reply.text)));
+      text.classList.add('markdown');
       li.scrollIntoView({ block: 'end' });
     },
   };

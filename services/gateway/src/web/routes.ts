@@ -1,4 +1,4 @@
-// The web chat page (docs/web-chat.md): one HTML file, one script and one style sheet from
+// The web chat page (docs/web-chat.md): one HTML file, two scripts and one style sheet from
 // services/gateway/web/, read once when the gateway is built. They sit outside src/ and dist/, so
 // the same files serve from the sources (tests) and from dist/ after `npm run build`, with no copy
 // step. Not API routes: no API key (the page asks for one and sends it with its own requests).
@@ -24,11 +24,12 @@ export const webPageCsp = [
 ].join('; ');
 
 /** The page's paths; `/` and `/chat` are the same page. */
-export const webPaths = ['/', '/chat', '/web/chat.js', '/web/chat.css'] as const;
+export const webPaths = ['/', '/chat', '/web/chat.js', '/web/markdown.js', '/web/chat.css'] as const;
 
 const files = [
   { paths: ['/', '/chat'], file: 'index.html', type: 'text/html; charset=utf-8', page: true },
   { paths: ['/web/chat.js'], file: 'chat.js', type: 'text/javascript; charset=utf-8', page: false },
+  { paths: ['/web/markdown.js'], file: 'markdown.js', type: 'text/javascript; charset=utf-8', page: false },
   { paths: ['/web/chat.css'], file: 'chat.css', type: 'text/css; charset=utf-8', page: false },
 ];
 
