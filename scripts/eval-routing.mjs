@@ -44,7 +44,9 @@ async function load() {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
-  return { C, cards: [hrProfile, financeProfile], rows, multi };
+  // In name order, as the router takes them (the trained model depends on the order of its rows).
+  const cards = [hrProfile, financeProfile].sort((a, b) => a.name.localeCompare(b.name));
+  return { C, cards, rows, multi };
 }
 
 /** Rounds the numbers of a metrics object for printing. */

@@ -112,6 +112,17 @@ describe('trainSupervised', () => {
     }
   });
 
+  it('averages the probabilities of an ensemble of models trained with consecutive seeds', () => {
+    const q = row('apples and bolts');
+    const pair = trainSupervised(labels, rows, { ensemble: 2, seed: 7 }).probabilities(q);
+    const a = trainSupervised(labels, rows, { ensemble: 1, seed: 7 }).probabilities(q);
+    const b = trainSupervised(labels, rows, { ensemble: 1, seed: 8 }).probabilities(q);
+    for (let k = 0; k < labels.length; k++) expect(pair[k]).toBeCloseTo((a[k]! + b[k]!) / 2, 12);
+    // Different seeds, different members: the average is not one of them.
+    expect([...a]).not.toEqual([...b]);
+    expect(() => trainSupervised(labels, rows, { ensemble: 0 })).toThrow(RangeError);
+  });
+
   it('gives the same model for the same rows (a seeded shuffle, zero start)', () => {
     const p1 = trainSupervised(labels, rows).probabilities(row('apples and bolts'));
     const p2 = trainSupervised(labels, rows).probabilities(row('apples and bolts'));
@@ -247,12 +258,17 @@ describe('the hybrid classifier with a supervised model', () => {
       dense: () => [0, 0] as const,
       label: i % 2,
     }));
-    const steps = trainingSteps(['a', 'none'], rows, { epochs: 8 });
-    let yields = 0;
-    while (!steps.next().done) yields++;
+    const count = (ensemble: number) => {
+      const steps = trainingSteps(['a', 'none'], rows, { epochs: 8, ensemble });
+      let yields = 0;
+      while (!steps.next().done) yields++;
+      return yields;
+    };
     // 80 row updates: a yield every rowsPerStep of them, the count running on between epochs.
-    expect(yields).toBe(Math.floor((8 * rows.length) / rowsPerStep));
-    expect(yields).toBeGreaterThan(0);
+    expect(count(1)).toBe(Math.floor((8 * rows.length) / rowsPerStep));
+    expect(count(1)).toBeGreaterThan(0);
+    // An ensemble trains each member the same way.
+    expect(count(3)).toBe(3 * count(1));
   });
 
   it('abandons a deferred training when the cards change, and every caller waits for the new model', async () => {

@@ -26,6 +26,8 @@ export interface SupervisedOptions {
   bits: number;
   /** Seed of the shuffle between passes. */
   seed: number;
+  /** Models trained with seeds `seed`, `seed + 1`, ...; their probabilities are averaged. */
+  ensemble: number;
 }
 
 export const defaultSupervisedOptions: Readonly<SupervisedOptions> = Object.freeze({
@@ -34,6 +36,7 @@ export const defaultSupervisedOptions: Readonly<SupervisedOptions> = Object.free
   l2: 1e-4,
   bits: 18,
   seed: 12345,
+  ensemble: 3,
 });
 
 /** The hashed sparse features of a text: each active index once, all of the same value (L2 norm 1). */
@@ -123,8 +126,9 @@ export function runSteps<T>(steps: Generator<void, T>): T {
 export const rowsPerStep = 16;
 
 /**
- * {@link trainSupervised} in steps: yields every few hundred rows, so a caller can train between
- * other work (the router, between requests) and gets the same model.
+ * {@link trainSupervised} in steps: yields every few rows, so a caller can train between other work
+ * (the router, between requests) and gets the same model. With `ensemble` > 1, that many models
+ * are trained, each with its own shuffle seed, and their probabilities averaged.
  */
 export function* trainingSteps(
   labels: readonly string[],
@@ -136,6 +140,31 @@ export function* trainingSteps(
     throw new RangeError(`bits must be an integer in [8, 24], got ${o.bits}`);
   if (!(Number.isInteger(o.epochs) && o.epochs >= 1))
     throw new RangeError(`epochs must be >= 1, got ${o.epochs}`);
+  if (!(Number.isInteger(o.ensemble) && o.ensemble >= 1))
+    throw new RangeError(`ensemble must be >= 1, got ${o.ensemble}`);
+  const members: SupervisedModel[] = [];
+  for (let m = 0; m < o.ensemble; m++)
+    members.push(yield* oneModel(labels, rows, { ...o, seed: o.seed + m }));
+  if (members.length === 1) return members[0]!;
+  return {
+    labels,
+    probabilities(row) {
+      const out = new Float64Array(labels.length);
+      for (const member of members) {
+        const p = member.probabilities(row);
+        for (let k = 0; k < out.length; k++) out[k]! += p[k]! / members.length;
+      }
+      return out;
+    },
+  };
+}
+
+/** One model of {@link trainingSteps}. */
+function* oneModel(
+  labels: readonly string[],
+  rows: readonly (SupervisedRow & { label: number })[],
+  o: SupervisedOptions,
+): Generator<void, SupervisedModel> {
   const K = labels.length;
   const none = labels.indexOf(supervisedNone);
   const size = 1 << o.bits;

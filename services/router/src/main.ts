@@ -85,7 +85,7 @@ const handler = createRouteHandler({
 handler.prime();
 // The classifier's indexes for the current cards, built before the router is ready (about 0.4 s), and
 // again within a second after the cards change (a new agent type or version). The model then trains
-// in slices between requests (about 2 s of CPU; the hand-set rule decides meanwhile): waiting for it
+// in slices between requests (three models, about 3 s; the hand-set rule decides meanwhile): waiting for it
 // would hold readiness back past the 2 s start-up target.
 void classifier.prepare?.(registry.views());
 const preparing = setInterval(() => void classifier.prepare?.(registry.views()), 1000);

@@ -69,7 +69,7 @@ function sameCards(cards: CardSet, agents: readonly AgentView[]): boolean {
 
 /**
  * The embedded (hybrid: semantic and lexical) classifier as a router {@link Classifier}: builds an
- * index, and trains its supervised model (about 2 s of CPU for the two agents' cards and the tune
+ * index, and trains its supervised model (three models, about 3 s for the two agents' cards and the tune
  * split, in slices with requests served in between), once per distinct agent card set (a few
  * recent sets are kept; `prepare` builds ahead of the first request and resolves once the model is
  * trained) and decides with method `embedded`; a message with requests for two agents comes back with its `parts`. No I/O; never
@@ -98,7 +98,7 @@ export function createEmbeddedRouterClassifier(opts: EmbeddedRouterOptions = {})
     }
     const cards = snapshot(agents);
     const embedded = createHybridClassifier(options);
-    // The indexes now (about 0.4 s); the model in slices between requests (about 2 s of CPU): until
+    // The indexes now (about 0.4 s); the model in slices between requests (about 3 s): until
     // it is trained, the hand-set rule decides.
     embedded.update(cards, { deferTraining: true });
     embedded.trained().catch((err: unknown) => {
