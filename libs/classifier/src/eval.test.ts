@@ -21,10 +21,11 @@ async function loadCard(path: string, name: string): Promise<RouteCandidate> {
   return card;
 }
 
+// In name order, as the router takes them (the trained model depends on the order of its rows).
 const cards = [
   await loadCard('../../../services/hr-agent/src/card.ts', 'hrProfile'),
   await loadCard('../../../services/finance-agent/src/card.ts', 'financeProfile'),
-];
+].sort((a, b) => a.name.localeCompare(b.name));
 const rows = parseDataset(
   await readFile(new URL('../../../eval/routing/dataset.jsonl', import.meta.url), 'utf8'),
 );

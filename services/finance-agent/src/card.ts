@@ -180,7 +180,6 @@ export const financeProfile: AgentProfile = {
     'how do I log a petty cash expense?',
     'can I get 50 euros in cash for supplies?',
     'petty cash reconciliation',
-    'petty cash limit',
     'I paid for office milk out of petty cash',
     'VAT',
     'VAT receipt',
