@@ -21,6 +21,8 @@ export async function followChunks(js: JetStreamClient, streamId: string) {
   })();
   return {
     got,
+    /** When following began (`Date.now()`): the origin of every `atMs`. */
+    startedAt: started,
     /** Waits until the reply record is in (or `ms` passed). */
     async untilReply(ms = 5000): Promise<void> {
       const until = Date.now() + ms;

@@ -17,6 +17,8 @@ export interface FakeStreamOptions {
    * (`overloaded_error`), `cut` destroys the connection.
    */
   failAfter?: { deltas: number; how: 'error' | 'cut' };
+  /** Called when the last event of a stream has been written (a test compares it with its chunks). */
+  onEnd?: () => void;
 }
 
 /** A Messages API response body, as the fake scripts it. */
@@ -121,7 +123,10 @@ export function sendStream(
         }
       }
     }
-    if (!res.destroyed) res.end();
+    if (!res.destroyed) {
+      opts.onEnd?.();
+      res.end();
+    }
   };
   res.on('close', () => clearTimeout(timer));
   next();
