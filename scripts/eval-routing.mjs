@@ -397,7 +397,7 @@ function multiIntent(C, cards, settings, rows, custom = null) {
   return bySplit;
 }
 
-const names = (arg('--options') ?? 'lexical,semantic,hybrid').split(',');
+const names = (arg('--options') ?? 'lexical,semantic,hybrid,supervised').split(',');
 if (option) {
   process.stdout.write(JSON.stringify(await child(option)));
 } else {
