@@ -200,6 +200,45 @@ describe('web chat page (Chromium)', () => {
     }
   });
 
+  it('picks the open session up again after a reload, and forgets it once ended', async () => {
+    // A session of its own: end the one the earlier tests left open.
+    if (!(await page.locator('#end-session').isDisabled())) {
+      await page.click('#end-session');
+      await expect
+        .poll(() => page.locator('#log li.answer').last().getAttribute('data-status'))
+        .toBe('ended');
+    }
+    const first = await askOnPage('how many sick days do I have?');
+    expect(first).toMatchObject({ agent: 'hr', status: 'answered' });
+    const session = await sessionId();
+    expect(session).toMatch(/^[0-9a-f]{32}$/);
+
+    await page.reload();
+    // The conversation comes back from GET /v1/sessions/<id>: the question and the answer, as before.
+    await expect.poll(() => sessionId()).toBe(session);
+    expect(await page.locator('#log li.question').allTextContents()).toEqual([
+      'how many sick days do I have?',
+    ]);
+    const restored = page.locator('#log li.answer[data-restored="true"]');
+    expect(await restored.count()).toBe(1);
+    expect(await restored.getAttribute('data-agent')).toBe('hr');
+    expect(await restored.locator('.text').textContent()).toBe(first.text);
+    expect(await page.locator('#end-session').isDisabled()).toBe(false);
+
+    // A follow-up continues the same session.
+    const followUp = await askOnPage('and vacation days?');
+    expect(followUp).toMatchObject({ agent: 'hr', status: 'answered' });
+    expect(await sessionId()).toBe(session);
+
+    await page.click('#end-session');
+    await expect.poll(() => page.locator('#log li.answer').last().getAttribute('data-status')).toBe('ended');
+    await page.reload();
+    await expect.poll(() => page.locator('#status').getAttribute('data-updated')).not.toBeNull();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('switchboard.sessionId')")).toBeNull();
+    expect(await page.locator('#log li').count()).toBe(0);
+    expect((await sessionId()) ?? '').toBe('');
+  });
+
   it('shows the typed error of a refused question', async () => {
     expect(await storedUserId()).toBe('carol');
     const answer = await askOnPage('');

@@ -1,8 +1,9 @@
 // The web chat (docs/web-chat.md): asks `POST /v1/ask` with `Accept: text/event-stream`, shows the
 // chunks as they come, resumes a dropped stream at `GET /v1/streams/<id>` with `Last-Event-ID`,
-// keeps the session for follow-ups, and polls `GET /v1/status` for the status strip. No framework,
-// no build step: this file is served as is. A finished answer's Markdown is rendered by
-// markdown.js (DOM nodes only: HTML in an answer stays text); while it streams it is plain text.
+// keeps the session for follow-ups (and across a reload of the tab), and polls `GET /v1/status` for
+// the status strip. No framework, no build step: this file is served as is. A finished answer's
+// Markdown is rendered by markdown.js (DOM nodes only: HTML in an answer stays text); while it
+// streams it is plain text.
 import { parseMarkdown, renderMarkdown } from './markdown.js';
 
 const STATUS_EVERY_MS = 3000;
@@ -257,19 +258,61 @@ async function ask(text) {
   setBusy(false);
 }
 
+/** The open session's id, kept for this tab so a reload picks the conversation up again. */
+const SESSION_KEY = 'switchboard.sessionId';
+
 /** Follow-ups carry the reply's session; an `ended` reply closes it. */
 function keepSession(reply) {
   if (reply.status === 'ended') {
     state.sessionId = null;
+    sessionStorage.removeItem(SESSION_KEY);
     $('session').textContent = `Session ${reply.sessionId} ended`;
   } else {
     state.sessionId = reply.sessionId;
+    sessionStorage.setItem(SESSION_KEY, reply.sessionId);
     $('session').replaceChildren(
       `Session ${reply.sessionId}`,
       ...(reply.agent ? [' with ', agentPill(reply.agent)] : []),
     );
   }
   $('session').dataset.sessionId = state.sessionId ?? '';
+}
+
+/**
+ * After a reload: the kept session's turns from `GET /v1/sessions/<id>`, shown as they were, and
+ * follow-ups continue it. A session that is gone, ended or not readable any more is forgotten.
+ */
+async function restoreSession() {
+  const id = sessionStorage.getItem(SESSION_KEY);
+  if (!id) return;
+  let view;
+  try {
+    const res = await fetch(`/v1/sessions/${encodeURIComponent(id)}`, { headers: authHeaders() });
+    view = res.ok ? await res.json() : undefined;
+  } catch {
+    return; // the gateway is unreachable now: keep the id, a later reload tries again
+  }
+  const open = view?.status === 'open';
+  if (!open) sessionStorage.removeItem(SESSION_KEY);
+  // Not when the user already started something else while the session was being read.
+  if (!open || state.sessionId || $('log').children.length > 0) return;
+  for (const turn of view.turns) {
+    if (turn.role === 'user') {
+      addQuestion(turn.text);
+      continue;
+    }
+    const answer = addAnswer();
+    answer.li.dataset.restored = 'true';
+    answer.finish({
+      ok: true,
+      status: 'answered',
+      sessionId: view.sessionId,
+      agent: view.agent,
+      text: turn.text,
+    });
+  }
+  keepSession({ status: 'open', sessionId: view.sessionId, agent: view.agent });
+  setBusy(state.busy);
 }
 
 function setBusy(busy) {
@@ -338,5 +381,6 @@ async function pollStatus() {
   $('status').dataset.updated = String(Date.now());
 }
 
+void restoreSession();
 void pollStatus();
 setInterval(() => void pollStatus(), STATUS_EVERY_MS);
