@@ -408,16 +408,7 @@ export class ReplyTracker {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@switchboard/classifier';
 
 /** Percentile of `values` (0–100), 0 for none. */
 export function percentile(values: readonly number[], p: number): number {

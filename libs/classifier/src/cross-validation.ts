@@ -16,6 +16,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Fisher–Yates: shuffles `items` in place with `random` (values in [0, 1)). */
+export function shuffleInPlace<T>(items: T[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
 /**
  * The fold (0..k-1) of each item, stratified by `stratum`: each stratum is shuffled with the seed
  * and dealt round-robin, so every fold holds about the same share of every class. Deterministic.
@@ -37,11 +45,7 @@ export function stratifiedFolds<T>(
   let offset = 0;
   for (const key of [...byStratum.keys()].sort()) {
     const idx = byStratum.get(key)!;
-    // Fisher–Yates with the seeded generator.
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
+    shuffleInPlace(idx, random);
     // Strata start where the previous one stopped, so small strata do not all fill fold 0.
     idx.forEach((item, n) => {
       fold[item] = (offset + n) % k;

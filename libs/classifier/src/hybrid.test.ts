@@ -1,55 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RouteCandidate } from './embedded.js';
 import { createHybridClassifier } from './hybrid.js';
 import { detectParts, twoWaySplits } from './multi-intent.js';
 import { createSemanticIndex } from './semantic.js';
-
-// Small cards written for this test, so that it checks the mechanism, not the real cards' tuning
-// (eval.test.ts measures those on the data set).
-const hr: RouteCandidate = {
-  name: 'hr',
-  description:
-    'Human resources: leave and vacation, pay and payslips, benefits, resigning and notice periods.',
-  intents: ['leave', 'payroll', 'benefits', 'leaving'],
-  examples: [
-    'how many vacation days do I have left?',
-    'book time off next week',
-    'when is payday?',
-    'my payslip is wrong',
-    'what does the health insurance cover?',
-    'how much notice do I have to give if I resign?',
-  ],
-};
-const finance: RouteCandidate = {
-  name: 'finance',
-  description: 'Finance: department budgets, expenses and reimbursement, invoices, the corporate card.',
-  intents: ['budget', 'expenses', 'invoices', 'corporate_card'],
-  examples: [
-    'how much budget is left for engineering?',
-    'submit a taxi expense',
-    'when will my expense be reimbursed?',
-    'has the invoice from Acme been paid?',
-    'I paid for lunch with the company card by mistake',
-    'what is the travel budget?',
-  ],
-};
-const itDesk: RouteCandidate = {
-  name: 'it',
-  description: 'IT helpdesk: laptops, passwords, VPN, printers and software access.',
-  intents: ['hardware', 'password_reset'],
-  examples: [
-    'my laptop is broken',
-    'I forgot my password',
-    'the VPN does not connect',
-    'the printer is jammed',
-  ],
-};
-const reject = [
-  'my laptop will not start',
-  'reset my password',
-  'what is the capital of France?',
-  'tell me a joke',
-];
+import { finance, hr, itDesk, reject } from './test-cards.testing.js';
 
 describe('semantic index', () => {
   it('scores by meaning: a question sharing no word with any example meets the right card', () => {

@@ -142,8 +142,9 @@ const sliceMs = 10;
 /**
  * Routes by meaning and by words at once: the semantic index (sentence vectors from word
  * embeddings) generalises to phrasings no card uses; the lexical index (TF-IDF with character
- * n-grams) holds on to exact terms, names and typos. The winner must clear a combined threshold
- * and beat the out-of-scope examples on meaning. Pure and deterministic.
+ * n-grams) holds on to exact terms, names and typos. With labelled utterances (`training`) a model
+ * trained on them and the cards decides; without, the winner must clear a combined threshold and
+ * beat the out-of-scope examples (the hand-set rule). Deterministic.
  */
 export function createHybridClassifier(opts: HybridOptions = {}): HybridClassifier {
   const s: HybridSettings = { ...defaultHybridSettings, ...opts.settings };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RouteCandidate } from './embedded.js';
 import { createHybridClassifier } from './hybrid.js';
 import {
   type LabelledText,
@@ -9,40 +8,10 @@ import {
   trainingSteps,
   trainSupervised,
 } from './supervised.js';
+import { finance, hr, itDesk, reject } from './test-cards.testing.js';
 
-// Small cards and training sets written for this test: it checks the mechanism (the real cards and
+// The shared small cards (test-cards.testing.ts): the tests check the mechanism (the real cards and
 // the data set are measured by eval.test.ts and `npm run eval:routing`).
-const hr: RouteCandidate = {
-  name: 'hr',
-  description: 'Human resources: leave and vacation, pay and payslips, benefits, notice periods.',
-  intents: ['leave', 'payroll', 'benefits'],
-  examples: [
-    'how many vacation days do I have left?',
-    'book time off next week',
-    'when is payday?',
-    'my payslip is wrong',
-    'what does the health insurance cover?',
-  ],
-};
-const finance: RouteCandidate = {
-  name: 'finance',
-  description: 'Finance: department budgets, expenses and reimbursement, invoices, the corporate card.',
-  intents: ['budget', 'expenses', 'invoices'],
-  examples: [
-    'how much budget is left for engineering?',
-    'submit a taxi expense',
-    'when will my expense be reimbursed?',
-    'has the invoice from Acme been paid?',
-    'I paid for lunch with the company card by mistake',
-  ],
-};
-const itDesk: RouteCandidate = {
-  name: 'it',
-  description: 'IT helpdesk: laptops, monitors, passwords, VPN, printers and software access.',
-  intents: ['hardware', 'password_reset'],
-  examples: ['my laptop is broken', 'my monitor is flickering', 'the VPN does not connect'],
-};
-const reject = ['what is the capital of France?', 'tell me a joke', 'the coffee machine is broken'];
 
 /** Month-end close questions: the cards above name nothing of the kind. */
 const closeQuestions: LabelledText[] = [

@@ -131,8 +131,9 @@ export function createClaudeClassifier(opts: ClaudeClassifierOptions): Classifie
   const examples = opts.promptExamples ?? 3;
 
   return {
-    // The fallback's index and model are built ahead, so a failing Claude call never waits for them.
-    prepare: async (agents) => fallback.prepare?.(agents),
+    // The fallback's index and model are built ahead, so a failing Claude call never waits for them
+    // (its own promise: the fallback already reports a failed training, nothing here rejects unheard).
+    prepare: (agents) => fallback.prepare?.(agents) ?? Promise.resolve(),
     async classify(text, agents, classifyOpts) {
       if (agents.length === 0) return fallback.classify(text, agents);
       const names = [...new Set(agents.map((a) => a.name))].filter((n) => n !== noneChoice);
